@@ -1,0 +1,345 @@
+"""The one inventory dynamics kernel: a batched period step over ``(batch, products)``.
+
+Every face of the package (the single env, the vector env, the multi-product PettingZoo
+env, the policy evaluators and the exact solver's simulator) steps inventory through
+:class:`InventoryKernel`, so a fix or a speed-up lands everywhere at once.
+
+The kernel is pure NumPy (it imports neither gymnasium nor pettingzoo), keeps all state in
+preallocated arrays updated in place, and keeps the order pipeline in a ring buffer of
+``max_lead_time + 1`` slots: an order placed in period ``t`` with lead time ``L`` is added to
+slot ``(t + L) % R`` and received when the pointer reaches that slot.
+
+The kernel trusts its inputs (non-negative integer-valued float arrays); the environments
+validate actions before they reach it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from gym_inventory.core.config import CouplingConfig, InventoryConfig
+from gym_inventory.errors import ConfigError
+
+__all__ = ["FLOW_FIELDS", "MONEY_FIELDS", "InventoryKernel"]
+
+#: Names of the per-period quantities the kernel records, in the order of
+#: :attr:`InventoryKernel.flows` (first axis).
+FLOW_FIELDS: tuple[str, ...] = (
+    "ordered",  # units ordered this period (after any budget scaling)
+    "orders_placed",  # 1 if anything was ordered, else 0
+    "arrived",  # units due this period (before the capacity rule)
+    "received",  # units accepted into stock
+    "disposed",  # units that did not fit and were disposed of
+    "cleared",  # units sold through the clearance action
+    "sold",  # units sold to demand (in backorder mode including backlog served)
+    "unmet",  # units of this period's demand not served from stock (lost or backlogged)
+    "lost",  # units of demand lost this period (lost-sales mode)
+    "backlog",  # units backlogged at period end (state; backorder mode)
+    "on_hand",  # units on hand at period end (state)
+    "demand",  # units demanded this period
+)
+_F = {name: i for i, name in enumerate(FLOW_FIELDS)}
+
+#: Components of the period's profit, as reported in ``info``: revenue (sales and
+#: clearance) minus the four costs. ``reward = revenue - ordering - holding - penalty
+#: - disposal``.
+MONEY_FIELDS: tuple[str, ...] = ("revenue", "ordering", "holding", "penalty", "disposal")
+
+
+def _per_product(configs: Sequence[InventoryConfig], name: str) -> np.ndarray:
+    return np.array([float(getattr(c, name)) for c in configs], dtype=np.float64)
+
+
+class InventoryKernel:
+    """Batched inventory dynamics for ``batch_size`` independent copies of ``n_products``.
+
+    Parameters
+    ----------
+    configs : InventoryConfig or sequence of InventoryConfig
+        One configuration per product (a single one means one product). All products
+        must share the same ``backlog`` mode.
+    batch_size : int
+        Number of independent copies stepped together.
+    coupling : CouplingConfig, optional
+        Shared warehouse capacity and ordering budget across products.
+
+    Attributes
+    ----------
+    flows : ndarray, shape (len(FLOW_FIELDS), batch_size, n_products)
+        The last period's quantities (see :data:`FLOW_FIELDS`). Rows ``on_hand`` and
+        ``backlog`` are the state itself.
+    money : ndarray, shape (len(FLOW_FIELDS), batch_size, n_products)
+        The signed money of each flow in the last period (revenue positive, costs negative).
+    reward : ndarray, shape (batch_size, n_products)
+        The last period's profit per product (overwritten by the next step).
+    pipeline : ndarray, shape (R, batch_size, n_products)
+        Ring buffer of outstanding orders, ``R = max_lead_time + 1``.
+    """
+
+    def __init__(
+        self,
+        configs: InventoryConfig | Sequence[InventoryConfig],
+        batch_size: int = 1,
+        coupling: CouplingConfig | None = None,
+    ) -> None:
+        if isinstance(configs, InventoryConfig):
+            configs = (configs,)
+        configs = tuple(configs)
+        if not configs or not all(isinstance(c, InventoryConfig) for c in configs):
+            raise ConfigError("configs must be one InventoryConfig or a non-empty sequence of them")
+        if len({c.backlog for c in configs}) != 1:
+            raise ConfigError("backlog must be the same for every product of one kernel")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
+            raise ConfigError(f"batch_size must be a positive int, got {batch_size!r}")
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be a positive int, got {batch_size!r}")
+        if coupling is not None and not isinstance(coupling, CouplingConfig):
+            raise ConfigError(f"coupling must be a CouplingConfig or None, got {coupling!r}")
+        self.configs = configs
+        self.coupling = coupling or CouplingConfig()
+        self.batch_size = B = int(batch_size)
+        self.n_products = P = len(configs)
+        self.backlog_mode = configs[0].backlog
+
+        self.max_lead_time = max(c.max_lead_time for c in configs)
+        self.n_slots = R = self.max_lead_time + 1
+        self.pipeline = np.zeros((R, B, P), dtype=np.float64)
+        self.flows = np.zeros((len(FLOW_FIELDS), B, P), dtype=np.float64)
+        self.money = np.zeros_like(self.flows)
+        self.reward = np.zeros((B, P), dtype=np.float64)
+        self._tmp = np.zeros((B, P), dtype=np.float64)
+        self.period = 0  # ring pointer position; all copies share it
+
+        self._bind_views()
+
+        # Lead times: one fixed L for all, per-product fixed L, or per-order draws.
+        self.stochastic_lead_time = any(c.stochastic_lead_time for c in configs)
+        fixed = [c.lead_time for c in configs if not c.stochastic_lead_time]
+        self._uniform_lead = (
+            fixed[0] if not self.stochastic_lead_time and len(set(fixed)) == 1 else None
+        )
+        if self._uniform_lead is None:
+            # Cumulative distribution of each product's lead time over 0..R-1, (P, R).
+            cdf = np.zeros((P, R))
+            for p, c in enumerate(configs):
+                pmf = np.zeros(R)
+                if c.stochastic_lead_time:
+                    pmf[: len(c.lead_time)] = c.lead_time
+                else:
+                    pmf[c.lead_time] = 1.0
+                cdf[p] = np.cumsum(pmf)
+            cdf[:, -1] = 1.0
+            self._lead_cdf = cdf
+            self._fixed_lead = np.array(
+                [c.lead_time if not c.stochastic_lead_time else 0 for c in configs]
+            )
+            self._b_idx = np.arange(B)[:, None]
+            self._p_idx = np.arange(P)[None, :]
+
+        self.capacity = _per_product(configs, "capacity")
+        self._capped = bool(np.isfinite(self.capacity).any())
+        self._shared_cap = self.coupling.shared_capacity
+        self._budget = self.coupling.budget
+        self._unit_cost = _per_product(configs, "unit_cost")
+        self._fixed_cost = _per_product(configs, "fixed_cost")
+        self.initial_stock = _per_product(configs, "initial_stock")
+        if np.isfinite(self._shared_cap) and self.initial_stock.sum() > self._shared_cap:
+            raise ConfigError(
+                f"the products' initial_stock sums to {self.initial_stock.sum():g}, more "
+                f"than shared_capacity {self._shared_cap:g}"
+            )
+
+        # Signed money per unit of each flow, shape (F, 1, P): money = flows * coef.
+        coef = np.zeros((len(FLOW_FIELDS), 1, P))
+        coef[_F["ordered"], 0] = -self._unit_cost
+        coef[_F["orders_placed"], 0] = -self._fixed_cost
+        coef[_F["disposed"], 0] = -_per_product(configs, "disposal_cost")
+        coef[_F["cleared"], 0] = _per_product(configs, "clearance_price")
+        coef[_F["sold"], 0] = _per_product(configs, "price")
+        penalty_row = "backlog" if self.backlog_mode else "lost"
+        coef[_F[penalty_row], 0] = -_per_product(configs, "penalty_cost")
+        coef[_F["on_hand"], 0] = -_per_product(configs, "holding_cost")
+        self._coef = coef
+        # Which flow rows make up each money component of MONEY_FIELDS.
+        self._money_rows = {
+            "revenue": [_F["sold"], _F["cleared"]],
+            "ordering": [_F["ordered"], _F["orders_placed"]],
+            "holding": [_F["on_hand"]],
+            "penalty": [_F[penalty_row]],
+            "disposal": [_F["disposed"]],
+        }
+        self.reset()
+
+    # ------------------------------------------------------------------ state
+    def _bind_views(self) -> None:
+        # One named view per row of ``flows``; rebuilt after unpickling (pickle copies views).
+        for name, row in zip(FLOW_FIELDS, self.flows, strict=True):
+            setattr(self, name, row)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in FLOW_FIELDS}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bind_views()
+
+    def reset(self, index: np.ndarray | slice | None = None) -> None:
+        """Reset the copies selected by ``index`` (all by default) to the initial state."""
+        idx = slice(None) if index is None else index
+        self.flows[:, idx] = 0.0
+        self.money[:, idx] = 0.0
+        self.reward[idx] = 0.0
+        self.pipeline[:, idx] = 0.0
+        self.on_hand[idx] = self.initial_stock
+
+    def in_transit(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Units ordered and not yet received, shape ``(batch, products)``."""
+        return self.pipeline.sum(axis=0, out=out)
+
+    def pipeline_by_arrival(self) -> np.ndarray:
+        """Outstanding orders by arrival, shape ``(batch, products, max_lead_time)``.
+
+        Entry ``k`` holds the units that arrive at the start of the ``k``-th next period
+        (``k = 0``: the next period). Empty when ``max_lead_time == 0``.
+        """
+        R = self.n_slots
+        slots = (self.period + np.arange(R - 1)) % R
+        return np.moveaxis(self.pipeline[slots], 0, -1)
+
+    def sample_lead_times(self, u: np.ndarray) -> np.ndarray:
+        """Map uniforms ``u`` in [0, 1), shape ``(batch, products)``, to lead times."""
+        lead = (u[..., None] >= self._lead_cdf).sum(axis=-1)
+        return np.minimum(lead, self.n_slots - 1)
+
+    def money_breakdown(self, index: int | None = None) -> dict[str, np.ndarray]:
+        """The last period's money by component (:data:`MONEY_FIELDS`), costs positive.
+
+        Returns arrays of shape ``(batch, products)``, or ``(products,)`` for ``index``.
+        """
+        m = self.money if index is None else self.money[:, index]
+        out = {}
+        for name, rows in self._money_rows.items():
+            v = m[rows].sum(axis=0)
+            out[name] = v if name == "revenue" else 0.0 - v
+        return out
+
+    # ------------------------------------------------------------------- step
+    def step(
+        self,
+        order: np.ndarray,
+        clearance: np.ndarray | float,
+        demand: np.ndarray,
+        lead_u: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Advance every copy by one period.
+
+        Parameters
+        ----------
+        order : ndarray, shape (batch, products)
+            Units ordered (non-negative, integer-valued).
+        clearance : ndarray or float
+            Most units to sell through clearance this period (0 for none).
+        demand : ndarray, shape (batch, products)
+            Units demanded this period.
+        lead_u : ndarray, optional
+            Uniform draws in [0, 1), shape (batch, products), for stochastic or mixed
+            lead times; ignored when every product has the same fixed lead time.
+
+        Returns
+        -------
+        ndarray, shape (batch, products)
+            The period's profit (the kernel's own buffer, overwritten by the next step).
+        """
+        R = self.n_slots
+        ptr = self.period
+        on_hand = self.on_hand
+        tmp = self._tmp
+        # 1) the agent's order enters the pipeline (L=0 lands in this period's slot)
+        np.copyto(self.ordered, order)
+        if self._budget != math.inf:
+            self._apply_budget()
+        np.greater(self.ordered, 0.0, out=self.orders_placed)
+        if self._uniform_lead is not None:
+            self.pipeline[(ptr + self._uniform_lead) % R] += self.ordered
+        else:
+            if self.stochastic_lead_time:
+                if lead_u is None:
+                    raise ValueError("lead_u is required with stochastic lead times")
+                lead = self.sample_lead_times(lead_u)
+            else:
+                lead = self._fixed_lead
+            slot = (ptr + lead) % R
+            self.pipeline[slot, self._b_idx, self._p_idx] += self.ordered
+        # 2) arrivals due now, the capacity rule, backlog first
+        due = self.pipeline[ptr]
+        np.copyto(self.arrived, due)
+        due.fill(0.0)
+        if self._capped:
+            np.subtract(self.capacity, on_hand, out=self.received)
+            np.minimum(self.arrived, self.received, out=self.received)
+        else:
+            np.copyto(self.received, self.arrived)
+        if self._shared_cap != math.inf:
+            self._apply_shared_capacity()
+        np.subtract(self.arrived, self.received, out=self.disposed)
+        on_hand += self.received
+        if self.backlog_mode:
+            np.minimum(self.backlog, on_hand, out=self.sold)
+            self.backlog -= self.sold
+            on_hand -= self.sold
+        # 3) clearance, then demand served from stock
+        np.minimum(clearance, on_hand, out=self.cleared)
+        on_hand -= self.cleared
+        np.copyto(self.demand, demand)
+        np.minimum(self.demand, on_hand, out=tmp)
+        on_hand -= tmp
+        np.subtract(self.demand, tmp, out=self.unmet)
+        if self.backlog_mode:
+            self.sold += tmp
+            self.backlog += self.unmet
+        else:
+            np.copyto(self.sold, tmp)
+            np.copyto(self.lost, self.unmet)
+        # 4) money
+        np.multiply(self.flows, self._coef, out=self.money)
+        self.money.sum(axis=0, out=self.reward)
+        self.period = (ptr + 1) % R
+        return self.reward
+
+    # --------------------------------------------------------------- coupling
+    def _apply_budget(self) -> None:
+        q = self.ordered
+        var = q @ self._unit_cost
+        fix = (q > 0) @ self._fixed_cost
+        over = np.flatnonzero(var + fix > self._budget)
+        if over.size == 0:
+            return
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            f = np.where(var[over] > 0, (self._budget - fix[over]) / var[over], 0.0)
+        f = np.clip(f, 0.0, 1.0)
+        q[over] = np.floor(q[over] * f[:, None])
+
+    def _apply_shared_capacity(self) -> None:
+        rec = self.received
+        free = self._shared_cap - self.on_hand.sum(axis=1)
+        want = rec.sum(axis=1)
+        over = np.flatnonzero(want > free)
+        if over.size == 0:
+            return
+        r = rec[over]
+        share = r * (free[over] / want[over])[:, None]
+        base = np.floor(share)
+        left = np.rint(free[over] - base.sum(axis=1))
+        frac = share - base
+        rank = np.empty_like(frac)
+        np.put_along_axis(
+            rank,
+            np.argsort(-frac, axis=1, kind="stable"),
+            np.arange(frac.shape[1], dtype=np.float64)[None, :].repeat(len(over), 0),
+            axis=1,
+        )
+        base += (rank < left[:, None]) & (frac > 0)
+        rec[over] = base

@@ -1,0 +1,323 @@
+"""``Inventory-v0``: one product of an online grocery store, hourly, as a Gymnasium env."""
+
+from __future__ import annotations
+
+from typing import Any, SupportsFloat
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from gym_inventory.demand.base import DemandSource
+from gym_inventory.envs.store import OBS_FIELDS, StoreModel, split_kwargs
+from gym_inventory.errors import ConfigError, require
+
+__all__ = ["DEFAULT_EPISODE_HOURS", "InventoryEnv", "default_demand"]
+
+#: Default episode length of ``Inventory-v0``: one week of hours.
+DEFAULT_EPISODE_HOURS = 168
+
+#: Average demand per hour of the default demand source.
+DEFAULT_MEAN_DEMAND = 10.0
+
+
+def default_demand() -> DemandSource:
+    """The default demand of ``Inventory-v0`` (hour-of-week seasonal Poisson, mean 10/h)."""
+    from gym_inventory.demand.parametric import SeasonalDemand, daily_shape_profile
+
+    return SeasonalDemand(daily_shape_profile(), mean=DEFAULT_MEAN_DEMAND)
+
+
+def resolve_demand(demand: Any, demand_kwargs: dict[str, Any] | None) -> DemandSource:
+    """Turn the ``demand=`` argument of an env into a :class:`DemandSource`."""
+    if demand is None:
+        if demand_kwargs:
+            raise ConfigError("demand_kwargs given without demand=")
+        return default_demand()
+    if isinstance(demand, DemandSource):
+        if demand_kwargs:
+            raise ConfigError("demand_kwargs only applies when demand= is a name")
+        return demand
+    raise ConfigError(
+        f"demand must be a gym_inventory.demand.DemandSource or None, got {type(demand).__name__}"
+    )
+
+
+class InventoryEnv(gym.Env[np.ndarray, Any]):
+    r"""## Description
+
+    One product of an online grocery store, managed hour by hour. Each step the agent
+    decides whether to replenish (orders arrive after a lead time), to hold, or to run a
+    clearance sale; customers' demand follows the store's hour-of-week pattern. It is the
+    prototype's store with the economics done right: revenue only for demand actually
+    served, a purchase cost for every unit bought, a penalty for every unit of demand
+    that could not be served, a storage capacity whose overflow is disposed of.
+
+    All dynamics run through the shared kernel :class:`gym_inventory.core.InventoryKernel`.
+
+    ## The period (one step = one hour)
+
+    1. Orders due this hour arrive (an order placed in hour $t$ with lead time $L$
+       arrives at the start of hour $t+L$; $L = 0$ arrives at once, before demand).
+       Arrivals that do not fit in the free capacity are disposed of at
+       ``disposal_cost`` per unit. In backorder mode arrivals first serve the backlog.
+    2. The agent acts: orders (``unit_cost`` per unit plus ``fixed_cost`` per order)
+       and/or sells up to ``clearance_quantity`` units at ``clearance_price``.
+    3. Demand is realised and served from stock at ``price`` per unit.
+    4. Unmet demand is lost (default) or backlogged (``backlog=True``).
+    5. Holding cost on the stock left at the end of the hour; ``penalty_cost`` per unit
+       lost (or per unit backlogged at the end of the hour).
+
+    ## Action Space
+
+    * ``action_mode="seed"`` (default): ``Discrete(3)``
+
+      | Num | Action                                                  |
+      |-----|---------------------------------------------------------|
+      | 0   | order ``order_quantity`` units (default 30)             |
+      | 1   | hold (do nothing)                                       |
+      | 2   | clearance sale of up to ``clearance_quantity`` (30)     |
+
+    * ``action_mode="quantity"``: ``Discrete(max_order + 1)``, the units to order.
+    * ``action_mode="continuous"``: ``Box(0, 1, (1,), float32)``, the order as a
+      fraction of ``max_order``, rounded half up to whole units:
+      ``floor(a * max_order + 0.5)`` (a normalised space, as RL libraries recommend).
+
+    An action outside the space raises :class:`gym_inventory.errors.ActionError`; it is
+    never clipped.
+
+    ## Observation Space
+
+    ``Box(float32, (11,))``, all quantities in units:
+
+    | Num | Observation            | Min | Max        | Meaning                                    |
+    |-----|------------------------|-----|------------|--------------------------------------------|
+    | 0   | on hand                | 0   | capacity   | stock on hand after the last hour          |
+    | 1   | in transit             | 0   | unbounded  | units ordered and not yet received         |
+    | 2   | backlog                | 0   | unbounded  | backlogged units (always 0 with lost sales)|
+    | 3   | sales                  | 0   | unbounded  | units sold to demand in the last hour      |
+    | 4   | unmet                  | 0   | unbounded  | last hour's demand not served (lost/backlogged) |
+    | 5   | hour sin               | -1  | 1          | $\sin(2\pi h/24)$, $h$ the hour of day of the coming hour |
+    | 6   | hour cos               | -1  | 1          | $\cos(2\pi h/24)$                          |
+    | 7   | day-of-week sin        | -1  | 1          | $\sin(2\pi d/7)$, $d$ = day of week + h/24  |
+    | 8   | day-of-week cos        | -1  | 1          | $\cos(2\pi d/7)$                           |
+    | 9   | demand EMA short       | 0   | unbounded  | exponential moving average of demand, half-life 4 h |
+    | 10  | demand EMA long        | 0   | unbounded  | same, half-life 168 h (short / long is the trend signal) |
+
+    "unbounded" is the float32 maximum: these quantities have no natural bound.
+    Demand is observed as sales + unmet, so the moving averages use only what a store
+    sees. They start at the demand source's weekly mean.
+
+    ## Rewards
+
+    The hour's profit: revenue (``price`` × units sold + ``clearance_price`` × units
+    cleared) minus ordering (``unit_cost`` × units ordered + ``fixed_cost`` if any),
+    holding (``holding_cost`` × on hand at the end), penalty and disposal costs.
+    ``info`` carries every term: ``revenue``, ``ordering``, ``holding``, ``penalty``,
+    ``disposal``, ``profit`` and the quantities ``ordered``, ``orders_placed``,
+    ``arrived``, ``received``, ``disposed``, ``cleared``, ``sold``, ``unmet``, ``lost``,
+    ``backlog``, ``on_hand``, ``in_transit``, ``demand``.
+
+    ## Starting State
+
+    ``initial_stock`` units on hand (250), nothing in transit, no backlog, hour 0 of day
+    0 (``start_hour`` shifts it), demand moving averages at the weekly mean demand.
+
+    ## Episode End
+
+    The episode never terminates. It is truncated by the registered time limit,
+    ``max_episode_steps=168`` (one week): the shortest horizon that sees every hour of
+    the weekly demand cycle exactly once, so episode returns compare across episodes;
+    longer horizons via ``gymnasium.make("Inventory-v0", max_episode_steps=168 * k)``.
+
+    ## Arguments
+
+    | argument | default | why |
+    |---|---|---|
+    | ``demand`` | seasonal hour-of-week Poisson, mean 10/h | stand-in until real data ships |
+    | ``action_mode`` | ``"seed"`` | the prototype's three actions |
+    | ``order_quantity`` | 30 | prototype's order batch |
+    | ``clearance_quantity`` | 30 | prototype's clearance batch |
+    | ``max_order`` | 100 | quantity modes: 10 hours of mean demand |
+    | ``lead_time`` | 2 | hours from order to arrival (prototype had none); int or pmf |
+    | ``backlog`` | False | an online grocery loses a sale it cannot serve |
+    | ``price`` | 10.0 | prototype's price |
+    | ``unit_cost`` | 5.0 | 50 % gross margin (prototype bought for free) |
+    | ``fixed_cost`` | 10.0 | delivery fee per order: batching matters |
+    | ``holding_cost`` | 0.1 | prototype's per unit-hour holding cost |
+    | ``penalty_cost`` | 2.0 | goodwill lost per unit of unmet demand, on top of the lost margin |
+    | ``clearance_price`` | 4.0 | below unit cost: clearing only pays to cut holding or make room |
+    | ``capacity`` | 500 | prototype's storage capacity |
+    | ``disposal_cost`` | 1.0 | per unit of an arrival that does not fit |
+    | ``initial_stock`` | 250 | prototype's starting stock |
+    | ``start_hour`` | 0 | hour of the week of the first step |
+
+    ```python
+    import gymnasium as gym
+    import gym_inventory  # registers the ids
+
+    env = gym.make("Inventory-v0", lead_time=4, backlog=True)
+    # or, without the import: gym.make("gym_inventory:Inventory-v0")
+    ```
+
+    ## Version History
+
+    * v0: initial release (not frozen before gym-inventory 0.1.0).
+    """
+
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
+
+    def __init__(
+        self,
+        *,
+        render_mode: str | None = None,
+        demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
+        action_mode: str = "seed",
+        order_quantity: int = 30,
+        clearance_quantity: int = 30,
+        max_order: int = 100,
+        lead_time: int | tuple[float, ...] = 2,
+        backlog: bool = False,
+        price: float = 10.0,
+        unit_cost: float = 5.0,
+        fixed_cost: float = 10.0,
+        holding_cost: float = 0.1,
+        penalty_cost: float = 2.0,
+        clearance_price: float = 4.0,
+        capacity: float = 500,
+        disposal_cost: float = 1.0,
+        initial_stock: int = 250,
+        start_hour: int = 0,
+    ) -> None:
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ConfigError(
+                f"render_mode must be one of {self.metadata['render_modes']} or None, "
+                f"got {render_mode!r}"
+            )
+        self.config, self.params = split_kwargs(
+            dict(
+                action_mode=action_mode,
+                order_quantity=order_quantity,
+                clearance_quantity=clearance_quantity,
+                max_order=max_order,
+                lead_time=lead_time,
+                backlog=backlog,
+                price=price,
+                unit_cost=unit_cost,
+                fixed_cost=fixed_cost,
+                holding_cost=holding_cost,
+                penalty_cost=penalty_cost,
+                clearance_price=clearance_price,
+                capacity=capacity,
+                disposal_cost=disposal_cost,
+                initial_stock=initial_stock,
+                start_hour=start_hour,
+            )
+        )
+        self.demand = resolve_demand(demand, demand_kwargs)
+        self.render_mode = render_mode
+        self.model = StoreModel([self.config], [self.demand], self.params, batch_size=1)
+        self.action_space = self.make_action_space(self.params)
+        low, high = self.model.observation_bounds()
+        self.observation_space = spaces.Box(low, high, dtype=np.float32)
+        self._started = False
+        mode = self.params.action_mode
+        self._n = {"seed": 3, "quantity": self.params.max_order + 1}.get(mode)
+        self._action_buf = (
+            np.zeros((1, 1, 1)) if mode == "continuous" else np.zeros((1, 1), dtype=np.intp)
+        )
+        self._history: list[tuple[float, ...]] = []
+
+    @staticmethod
+    def make_action_space(params: Any) -> spaces.Space:
+        """The action space of one product for the given :class:`StoreParams`."""
+        if params.action_mode == "seed":
+            return spaces.Discrete(3)
+        if params.action_mode == "quantity":
+            return spaces.Discrete(params.max_order + 1)
+        return spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
+
+    @property
+    def _obs(self) -> np.ndarray:
+        return self.model.obs[0, 0]
+
+    # ------------------------------------------------------------------ API
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        if options:
+            raise ConfigError(f"reset options are not supported, got {sorted(options)}")
+        self.model.reset([self.np_random])
+        self._started = True
+        self._history.clear()
+        self._record()
+        return self._obs.astype(np.float32), {}
+
+    def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
+        if not self._started:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        order, clearance = self._decode(action)
+        reward = self.model.step(order, clearance)
+        info = self.model.info()
+        if self.render_mode is not None:
+            self._record()
+        return self._obs.astype(np.float32), float(reward[0, 0]), False, False, info
+
+    def _decode(self, action: Any) -> tuple[np.ndarray, np.ndarray | float]:
+        buf = self._action_buf
+        if type(action) is int and self._n is not None and 0 <= action < self._n:
+            buf[0, 0] = action  # fast path for the common case
+        else:
+            buf[...] = self.model.check_actions(action, ()).reshape(buf.shape)
+        return self.model.decode(buf)
+
+    # ------------------------------------------------------------ rendering
+    def _record(self) -> None:
+        if self.render_mode is None:
+            return
+        k = self.model.kernel
+        self._history.append(
+            (
+                float(k.on_hand[0, 0]),
+                float(self._obs[1]),
+                float(k.demand[0, 0]),
+                float(k.sold[0, 0]),
+                float(k.reward[0, 0]),
+            )
+        )
+
+    def render(self) -> str | np.ndarray | None:
+        if self.render_mode is None:
+            gym.logger.warn(
+                "render() called without a render_mode; pass render_mode='ansi' or "
+                "'rgb_array' to gymnasium.make"
+            )
+            return None
+        if not self._started:
+            raise gym.error.ResetNeeded("call reset() before render()")
+        if self.render_mode == "ansi":
+            return self._render_ansi()
+        return self._render_rgb()
+
+    def _render_ansi(self) -> str:
+        t = int(self.model.time[0])
+        hour = (t + self.params.start_hour) % 168
+        o = dict(zip(OBS_FIELDS, self._obs.tolist(), strict=True))
+        return (
+            f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {o['on_hand']:6.0f}"
+            f" | in transit {o['in_transit']:5.0f} | backlog {o['backlog']:4.0f}"
+            f" | sold {o['sales']:4.0f} | unmet {o['unmet']:4.0f}"
+            f" | profit {self.model.kernel.reward[0, 0]:9.2f}\n"
+        )
+
+    def _render_rgb(self) -> np.ndarray:
+        from gym_inventory.plotting import figure_to_array, plot_history
+
+        require("matplotlib", "plot", "render_mode='rgb_array'")
+        fig = plot_history(np.array(self._history), capacity=self.config.capacity)
+        return figure_to_array(fig)
+
+    def close(self) -> None:
+        self._history.clear()

@@ -1,0 +1,294 @@
+"""The batched model behind ``Inventory-v0``: kernel + demand stream + observation + actions.
+
+:class:`StoreModel` is pure NumPy and steps ``batch_size`` copies of ``n_products`` at
+once. :class:`~gym_inventory.envs.InventoryEnv` is one copy of one product; the vector env
+is many copies; the multi-product env is one copy of many products. All of them share
+this code, so their trajectories agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from gym_inventory.core.config import InventoryConfig, check_int
+from gym_inventory.core.kernel import FLOW_FIELDS, InventoryKernel
+from gym_inventory.demand.base import DemandSource, DemandStream
+from gym_inventory.demand.parametric import HOURS_PER_WEEK
+from gym_inventory.errors import ActionError, ConfigError
+
+__all__ = [
+    "ACTION_MODES",
+    "OBS_FIELDS",
+    "StoreModel",
+    "StoreParams",
+    "time_features",
+]
+
+ACTION_MODES = ("seed", "quantity", "continuous")
+
+#: Observation entries of one product, in order.
+OBS_FIELDS: tuple[str, ...] = (
+    "on_hand",
+    "in_transit",
+    "backlog",
+    "sales",
+    "unmet",
+    "hour_sin",
+    "hour_cos",
+    "dow_sin",
+    "dow_cos",
+    "demand_ema_short",
+    "demand_ema_long",
+)
+_OBS = {n: i for i, n in enumerate(OBS_FIELDS)}
+
+#: Upper bound used for quantities with no natural bound (demand, backlog, ...).
+UNBOUNDED = float(np.finfo(np.float32).max)
+
+#: Smoothing of the two demand moving averages (exponential, per period):
+#: short ~ the last 4 hours, long ~ the last week.
+EMA_SHORT_HALF_LIFE = 4.0
+EMA_LONG_HALF_LIFE = 168.0
+
+
+def time_features(start_hour: int = 0) -> np.ndarray:
+    """Cyclic time features of each hour of the week, shape ``(168, 4)``.
+
+    Columns: ``sin``/``cos`` of the hour of day (period 24) and of the day of week
+    (period 7, using the fractional day so the features move every hour), for the hour of
+    the week ``(t + start_hour) % 168`` of period ``t``.
+    """
+    h = (np.arange(HOURS_PER_WEEK) + start_hour) % HOURS_PER_WEEK
+    hod = 2 * np.pi * (h % 24) / 24.0
+    dow = 2 * np.pi * (h / 24.0) / 7.0
+    return np.stack([np.sin(hod), np.cos(hod), np.sin(dow), np.cos(dow)], axis=1)
+
+
+@dataclass(frozen=True)
+class StoreParams:
+    """The ``Inventory-v0`` action and observation settings (beyond :class:`InventoryConfig`).
+
+    Parameters
+    ----------
+    action_mode : {"seed", "quantity", "continuous"}
+        ``"seed"``: ``Discrete(3)`` (0 order ``order_quantity``, 1 hold, 2 clearance sale of
+        up to ``clearance_quantity``). ``"quantity"``: ``Discrete(max_order + 1)`` order
+        quantity. ``"continuous"``: ``Box(0, 1, (1,))``, the order as a fraction of
+        ``max_order``, rounded half up to whole units (``floor(a * max_order + 0.5)``).
+    order_quantity : int
+        Units ordered by seed action 0.
+    clearance_quantity : int
+        Most units sold by seed action 2.
+    max_order : int
+        Largest order in the quantity and continuous modes.
+    start_hour : int
+        Hour of the week (0 = day 0, 00:00) of the first period.
+    """
+
+    action_mode: str = "seed"
+    order_quantity: int = 30
+    clearance_quantity: int = 30
+    max_order: int = 100
+    start_hour: int = 0
+
+    def __post_init__(self) -> None:
+        if self.action_mode not in ACTION_MODES:
+            raise ConfigError(
+                f"action_mode must be one of {ACTION_MODES}, got {self.action_mode!r}"
+            )
+        object.__setattr__(
+            self, "order_quantity", check_int("order_quantity", self.order_quantity, low=1)
+        )
+        object.__setattr__(
+            self,
+            "clearance_quantity",
+            check_int("clearance_quantity", self.clearance_quantity, low=1),
+        )
+        object.__setattr__(self, "max_order", check_int("max_order", self.max_order, low=1))
+        object.__setattr__(
+            self,
+            "start_hour",
+            check_int("start_hour", self.start_hour, high=HOURS_PER_WEEK - 1),
+        )
+
+
+def split_kwargs(kwargs: dict[str, Any]) -> tuple[InventoryConfig, StoreParams]:
+    """Split flat env keyword arguments into the two dataclasses; reject unknown keys."""
+    cfg_names = {f.name for f in fields(InventoryConfig)}
+    par_names = {f.name for f in fields(StoreParams)}
+    unknown = sorted(set(kwargs) - cfg_names - par_names)
+    if unknown:
+        raise ConfigError(
+            f"unknown argument(s) {unknown}; expected some of {sorted(cfg_names | par_names)}"
+        )
+    cfg = InventoryConfig(**{k: v for k, v in kwargs.items() if k in cfg_names})
+    par = StoreParams(**{k: v for k, v in kwargs.items() if k in par_names})
+    return cfg, par
+
+
+class StoreModel:
+    """Batched ``Inventory-v0`` dynamics: ``batch_size`` copies of ``n_products`` products.
+
+    Parameters
+    ----------
+    configs : sequence of InventoryConfig
+        One per product.
+    sources : sequence of DemandSource
+        One per product.
+    params : StoreParams
+        Action mode and quantities (shared by all products).
+    batch_size : int
+        Number of copies.
+    """
+
+    def __init__(
+        self,
+        configs: Sequence[InventoryConfig],
+        sources: Sequence[DemandSource],
+        params: StoreParams,
+        batch_size: int = 1,
+    ) -> None:
+        configs = tuple(configs)
+        if len(sources) != len(configs):
+            raise ConfigError(
+                f"need one demand source per product: {len(configs)} products, "
+                f"{len(sources)} sources"
+            )
+        self.params = params
+        self.kernel = InventoryKernel(configs, batch_size)
+        self.stream = DemandStream(
+            sources, batch_size, lead_uniforms=self.kernel._uniform_lead is None
+        )
+        B, P = batch_size, len(configs)
+        self.batch_size, self.n_products = B, P
+        self.time = np.zeros(B, dtype=np.int64)  # periods elapsed in each copy's episode
+        self._tf = time_features(params.start_hour)
+        self.obs = np.zeros((B, P, len(OBS_FIELDS)), dtype=np.float64)
+        hl = np.array([EMA_SHORT_HALF_LIFE, EMA_LONG_HALF_LIFE])
+        self._alpha = 1.0 - 0.5 ** (1.0 / hl)
+        week = np.arange(HOURS_PER_WEEK)
+        self._mean_demand = np.array([s.mean(week).mean() for s in sources])
+        self._zeros = np.zeros((B, P))
+        q = params.order_quantity
+        self._seed_order = np.array([q, 0.0, 0.0])
+        self._seed_clear = np.array([0.0, 0.0, params.clearance_quantity])
+        self._finite_cap = np.isfinite(self.kernel.capacity).all()
+
+    @property
+    def _ema(self) -> np.ndarray:
+        """The two demand moving averages, a view of :attr:`obs`, shape (B, P, 2)."""
+        return self.obs[..., _OBS["demand_ema_short"] :]
+
+    # --------------------------------------------------------------- spaces
+    def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of one product's observation, float32 arrays."""
+        low = np.zeros(len(OBS_FIELDS), dtype=np.float32)
+        high = np.full(len(OBS_FIELDS), UNBOUNDED, dtype=np.float32)
+        low[_OBS["hour_sin"] : _OBS["dow_cos"] + 1] = -1.0
+        high[_OBS["hour_sin"] : _OBS["dow_cos"] + 1] = 1.0
+        if self._finite_cap:
+            high[_OBS["on_hand"]] = float(self.kernel.capacity.max())
+        return low, high
+
+    # -------------------------------------------------------------- actions
+    def decode(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+        """Map validated actions of shape ``(B, P)`` (or ``(B, P, 1)`` for continuous) to
+        ``(order, clearance)`` arrays."""
+        mode = self.params.action_mode
+        if mode == "seed":
+            return self._seed_order[actions], self._seed_clear[actions]
+        if mode == "quantity":
+            return actions, 0.0
+        return np.floor(actions[..., 0] * self.params.max_order + 0.5), 0.0
+
+    def check_actions(self, actions: Any, shape: tuple[int, ...]) -> np.ndarray:
+        """Validate actions against the action space; return them as an array.
+
+        ``shape`` is the batch shape: ``(B, P)`` for batched callers, ``()`` for one
+        action. Discrete modes need integers (Python or NumPy; not floats or bools);
+        the continuous mode needs numbers in [0, 1] with a trailing axis of 1. Raises
+        :class:`~gym_inventory.errors.ActionError` naming the offending value; never clips.
+        """
+        a = np.asarray(actions)
+        mode = self.params.action_mode
+        want = shape + ((1,) if mode == "continuous" else ())
+        if a.shape != want:
+            raise ActionError(
+                f"action must have shape {want} for action_mode={mode!r}, got {a.shape} "
+                f"({actions!r})"
+            )
+        if mode == "continuous":
+            if a.dtype.kind not in "fiu":
+                raise ActionError(f"action must be numeric, got dtype {a.dtype} ({actions!r})")
+            bad = ~((a >= 0) & (a <= 1))  # also catches NaN
+            if bad.any():
+                raise ActionError(
+                    "action must be a fraction of max_order in [0, 1] for "
+                    f"action_mode='continuous', got {a[bad].flat[0]!r}"
+                )
+            return a.astype(np.float64)
+        n = 3 if mode == "seed" else self.params.max_order + 1
+        if a.dtype.kind not in "iu":
+            raise ActionError(
+                f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, got {actions!r}"
+            )
+        bad = (a < 0) | (a >= n)
+        if bad.any():
+            raise ActionError(
+                f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
+                f"got {a[bad].flat[0]!r}"
+            )
+        return a.astype(np.intp)
+
+    # ----------------------------------------------------------------- core
+    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
+        """Reset copies in ``index`` (all by default); returns the observation buffer."""
+        idx = slice(None) if index is None else index
+        self.kernel.reset(index)
+        self.stream.reset(rngs, index)
+        self.time[idx] = 0
+        self._ema[idx] = self._mean_demand[:, None]
+        self._fill_obs(idx)
+        return self.obs
+
+    def step(self, order: np.ndarray, clearance: np.ndarray | float) -> np.ndarray:
+        """Advance all copies one period with decoded ``(order, clearance)``.
+
+        Returns the profit, shape ``(B, P)`` (kernel buffer). Observations are in
+        :attr:`obs` afterwards.
+        """
+        demand, lead_u = self.stream.next()
+        reward = self.kernel.step(order, clearance, demand, lead_u)
+        self.time += 1
+        ema = self._ema
+        ema += self._alpha * (demand[..., None] - ema)
+        self._fill_obs(slice(None))
+        return reward
+
+    def _fill_obs(self, idx: Any) -> None:
+        k = self.kernel
+        o = self.obs
+        o[idx, :, 0] = k.on_hand[idx]
+        o[idx, :, 1] = k.pipeline[:, idx].sum(axis=0)
+        o[idx, :, 2] = k.backlog[idx]
+        o[idx, :, 3] = k.sold[idx]
+        o[idx, :, 4] = k.unmet[idx]
+        tf = self._tf[(self.time[idx] % HOURS_PER_WEEK)]
+        o[idx, :, 5:9] = tf[:, None, :]
+
+    def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
+        """The last period's breakdown for copy ``b``, product ``p`` as plain floats."""
+        k = self.kernel
+        out = dict(zip(FLOW_FIELDS, k.flows[:, b, p].tolist(), strict=True))
+        money = k.money[:, b, p].tolist()
+        for name, rows in k._money_rows.items():
+            v = math.fsum(money[r] for r in rows)
+            out[name] = v if name == "revenue" else 0.0 - v
+        out["profit"] = float(k.reward[b, p])
+        out["in_transit"] = float(self.obs[b, p, 1])
+        return out

@@ -1,0 +1,59 @@
+"""Exceptions raised by gym-inventory.
+
+Every error names the field, argument or file at fault and what was expected.
+They subclass the built-in exception a caller would naturally catch
+(:class:`ValueError`, :class:`TypeError`, :class:`ImportError`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ActionError",
+    "ConfigError",
+    "DataError",
+    "GymInventoryError",
+    "MissingDependencyError",
+]
+
+
+class GymInventoryError(Exception):
+    """Base class of every exception raised on purpose by gym-inventory."""
+
+
+class ConfigError(GymInventoryError, ValueError):
+    """An invalid configuration value (names the field and the expected value)."""
+
+
+class ActionError(GymInventoryError, ValueError):
+    """An action outside the environment's action space (never clipped silently)."""
+
+
+class DataError(GymInventoryError, ValueError):
+    """A missing, unreadable or malformed data file (names the file)."""
+
+
+class MissingDependencyError(GymInventoryError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+
+def require(module: str, extra: str, feature: str):
+    """Import an optional dependency or raise :class:`MissingDependencyError`.
+
+    Parameters
+    ----------
+    module : str
+        Module to import, e.g. ``"matplotlib.pyplot"``.
+    extra : str
+        The gym-inventory extra that installs it, e.g. ``"plot"``.
+    feature : str
+        What needs it, for the message, e.g. ``"render_mode='rgb_array'"``.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError(
+            f"{feature} needs the optional dependency {module.split('.')[0]!r}; "
+            f'install it with: pip install "gym-inventory[{extra}]"'
+        ) from exc

@@ -1,0 +1,65 @@
+"""Matplotlib figures (optional dependency: ``pip install "gym-inventory[plot]"``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gym_inventory.errors import require
+
+__all__ = ["figure_to_array", "plot_history"]
+
+
+def _pyplot():
+    mpl = require("matplotlib", "plot", "plotting")
+    if mpl.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+        mpl.use("Agg", force=False)
+    return require("matplotlib.pyplot", "plot", "plotting")
+
+
+def plot_history(history: np.ndarray, capacity: float = math.inf, title: str | None = None) -> Any:
+    """Plot one episode of a single product.
+
+    Parameters
+    ----------
+    history : ndarray, shape (T, 5)
+        Columns: on hand, in transit, demand, sales, profit (one row per period,
+        row 0 the starting state).
+    capacity : float
+        Drawn as a dashed line when finite.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    plt = _pyplot()
+    h = np.asarray(history, dtype=float).reshape(-1, 5)
+    t = np.arange(len(h))
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 5), sharex=True, layout="constrained")
+    ax1.step(t, h[:, 0], where="post", label="on hand")
+    ax1.step(t, h[:, 1], where="post", label="in transit")
+    if math.isfinite(capacity):
+        ax1.axhline(capacity, color="grey", ls="--", lw=1, label="capacity")
+    ax1.set_ylabel("units")
+    ax1.legend(loc="upper right", fontsize="small")
+    ax2.bar(t, h[:, 2], color="tab:red", alpha=0.4, label="demand")
+    ax2.step(t, h[:, 3], where="mid", color="tab:green", label="sales")
+    ax2.set_xlabel("period")
+    ax2.set_ylabel("units")
+    ax2.legend(loc="upper right", fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def figure_to_array(fig: Any) -> np.ndarray:
+    """Render a figure to an RGB ``uint8`` array of shape (height, width, 3) and close it."""
+    plt = _pyplot()
+    fig.canvas.draw()
+    arr = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+    plt.close(fig)
+    return arr

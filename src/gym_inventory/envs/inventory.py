@@ -6,7 +6,6 @@ from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import OBS_FIELDS, StoreModel, split_kwargs
@@ -195,32 +194,16 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
-        self.config, self.params = split_kwargs(
-            dict(
-                action_mode=action_mode,
-                order_quantity=order_quantity,
-                clearance_quantity=clearance_quantity,
-                max_order=max_order,
-                lead_time=lead_time,
-                backlog=backlog,
-                price=price,
-                unit_cost=unit_cost,
-                fixed_cost=fixed_cost,
-                holding_cost=holding_cost,
-                penalty_cost=penalty_cost,
-                clearance_price=clearance_price,
-                capacity=capacity,
-                disposal_cost=disposal_cost,
-                initial_stock=initial_stock,
-                start_hour=start_hour,
-            )
-        )
-        self.demand = resolve_demand(demand, demand_kwargs)
+        kwargs = dict(locals())
+        for name in ("self", "render_mode", "__class__"):
+            kwargs.pop(name, None)
         self.render_mode = render_mode
-        self.model = StoreModel([self.config], [self.demand], self.params, batch_size=1)
-        self.action_space = self.make_action_space(self.params)
-        low, high = self.model.observation_bounds()
-        self.observation_space = spaces.Box(low, high, dtype=np.float32)
+        self.model = self.make_model(1, **kwargs)
+        self.config = self.model.kernel.configs[0]
+        self.params = self.model.params
+        self.demand = self.model.stream.sources[0]
+        self.action_space = self.model.single_action_space()
+        self.observation_space = self.model.single_observation_space()
         self._started = False
         mode = self.params.action_mode
         self._n = {"seed": 3, "quantity": self.params.max_order + 1}.get(mode)
@@ -229,14 +212,23 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         )
         self._history: list[tuple[float, ...]] = []
 
-    @staticmethod
-    def make_action_space(params: Any) -> spaces.Space:
-        """The action space of one product for the given :class:`StoreParams`."""
-        if params.action_mode == "seed":
-            return spaces.Discrete(3)
-        if params.action_mode == "quantity":
-            return spaces.Discrete(params.max_order + 1)
-        return spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
+    @classmethod
+    def make_model(
+        cls,
+        batch_size: int = 1,
+        *,
+        demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> StoreModel:
+        """The batched model of ``batch_size`` copies of this env (the vector env's core).
+
+        Takes the env's keyword arguments (except ``render_mode``); unknown ones raise
+        :class:`~gym_inventory.errors.ConfigError`.
+        """
+        config, params = split_kwargs(kwargs)
+        source = resolve_demand(demand, demand_kwargs)
+        return StoreModel([config], [source], params, batch_size)
 
     @property
     def _obs(self) -> np.ndarray:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+from gymnasium import spaces
 
-from gym_inventory.core.config import InventoryConfig, check_int
+from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int
 from gym_inventory.core.kernel import FLOW_FIELDS, InventoryKernel
 from gym_inventory.demand.base import DemandSource, DemandStream
 from gym_inventory.demand.parametric import HOURS_PER_WEEK
@@ -144,6 +145,17 @@ class StoreModel:
         Action mode and quantities (shared by all products).
     batch_size : int
         Number of copies.
+    coupling : CouplingConfig, optional
+        Shared capacity and budget across the products.
+
+    Notes
+    -----
+    Every batched model (this one, the benchmark variants' model, ...) offers the same
+    interface, which the vector env and the evaluators use: ``batch_size``,
+    ``n_products``, ``kernel``, ``obs`` (``(B, P, obs_dim)`` float64 buffer),
+    ``reset(rngs, index=None)``, ``check_actions(actions, shape)``,
+    ``decode(actions) -> (order, clearance)``, ``step(order, clearance) -> reward``,
+    ``info(b, p)``, ``single_action_space()``, ``single_observation_space()``.
     """
 
     def __init__(
@@ -152,6 +164,7 @@ class StoreModel:
         sources: Sequence[DemandSource],
         params: StoreParams,
         batch_size: int = 1,
+        coupling: CouplingConfig | None = None,
     ) -> None:
         configs = tuple(configs)
         if len(sources) != len(configs):
@@ -160,7 +173,7 @@ class StoreModel:
                 f"{len(sources)} sources"
             )
         self.params = params
-        self.kernel = InventoryKernel(configs, batch_size)
+        self.kernel = InventoryKernel(configs, batch_size, coupling)
         self.stream = DemandStream(
             sources, batch_size, lead_uniforms=self.kernel._uniform_lead is None
         )
@@ -194,6 +207,20 @@ class StoreModel:
         if self._finite_cap:
             high[_OBS["on_hand"]] = float(self.kernel.capacity.max())
         return low, high
+
+    def single_observation_space(self) -> spaces.Box:
+        """Observation space of one product of one copy."""
+        low, high = self.observation_bounds()
+        return spaces.Box(low, high, dtype=np.float32)
+
+    def single_action_space(self) -> spaces.Space:
+        """Action space of one product of one copy."""
+        p = self.params
+        if p.action_mode == "seed":
+            return spaces.Discrete(3)
+        if p.action_mode == "quantity":
+            return spaces.Discrete(p.max_order + 1)
+        return spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
 
     # -------------------------------------------------------------- actions
     def decode(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:

@@ -9,6 +9,14 @@ preallocated arrays updated in place, and keeps the order pipeline in a ring buf
 ``max_lead_time + 1`` slots: an order placed in period ``t`` with lead time ``L`` is added to
 slot ``(t + L) % R`` and received when the pointer reaches that slot.
 
+The period's arithmetic is written once, in :meth:`InventoryKernel._period`, over
+operands that may be NumPy arrays (the batched :meth:`~InventoryKernel.step`) or plain
+Python floats (:meth:`~InventoryKernel.step1`, the single-env fast path: one copy, one
+product, no coupling). Both run the very same operations in the same order, so a copy
+stepped alone and the same copy stepped in a batch agree bit for bit; ``step1`` only
+exists because a NumPy call on a one-element array costs more than the whole period in
+floats.
+
 The kernel trusts its inputs (non-negative integer-valued float arrays); the environments
 validate actions before they reach it.
 """
@@ -16,7 +24,9 @@ validate actions before they reach it.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +52,8 @@ FLOW_FIELDS: tuple[str, ...] = (
     "demand",  # units demanded this period
 )
 _F = {name: i for i, name in enumerate(FLOW_FIELDS)}
+_ON_HAND, _BACKLOG = _F["on_hand"], _F["backlog"]
+_PACK_ROWS = struct.Struct(f"{len(FLOW_FIELDS) + 1}d")  # the flows and the reward
 
 #: Components of the period's profit, as reported in ``info``: revenue (sales and
 #: clearance) minus the four costs. ``reward = revenue - ordering - holding - penalty
@@ -72,7 +84,8 @@ class InventoryKernel:
         The last period's quantities (see :data:`FLOW_FIELDS`). Rows ``on_hand`` and
         ``backlog`` are the state itself.
     money : ndarray, shape (len(FLOW_FIELDS), batch_size, n_products)
-        The signed money of each flow in the last period (revenue positive, costs negative).
+        The signed money of each flow in the last period (revenue positive, costs
+        negative), computed on access from :attr:`flows`.
     reward : ndarray, shape (batch_size, n_products)
         The last period's profit per product (overwritten by the next step).
     pipeline : ndarray, shape (R, batch_size, n_products)
@@ -107,12 +120,11 @@ class InventoryKernel:
         self.max_lead_time = max(c.max_lead_time for c in configs)
         self.n_slots = R = self.max_lead_time + 1
         self.pipeline = np.zeros((R, B, P), dtype=np.float64)
-        self.flows = np.zeros((len(FLOW_FIELDS), B, P), dtype=np.float64)
-        self.money = np.zeros_like(self.flows)
-        self.reward = np.zeros((B, P), dtype=np.float64)
-        self._tmp = np.zeros((B, P), dtype=np.float64)
+        # The flows and the reward in one buffer, so step1 stores a period in one call.
+        self._buf = np.zeros((len(FLOW_FIELDS) + 1, B, P), dtype=np.float64)
         self.period = 0  # ring pointer position; all copies share it
-
+        # step1 applies: one copy of one product, no coupling.
+        self._scalar = B == 1 and P == 1 and self.coupling == CouplingConfig()
         self._bind_views()
 
         # Lead times: one fixed L for all, per-product fixed L, or per-order draws.
@@ -163,6 +175,13 @@ class InventoryKernel:
         coef[_F[penalty_row], 0] = -_per_product(configs, "penalty_cost")
         coef[_F["on_hand"], 0] = -_per_product(configs, "holding_cost")
         self._coef = coef
+        # The rows with money, in FLOW_FIELDS order: the reward is their sum in this order.
+        money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold", penalty_row)
+        self._reward_rows = tuple(_F[n] for n in (*money_rows, "on_hand"))
+        # The constants of _period: per-product arrays for step, floats for step1.
+        self._consts = self._period_constants(coef[:, 0, :], self.capacity)
+        if self._scalar:
+            self._consts1 = self._period_constants(coef[:, 0, 0], float(self.capacity[0]))
         # Which flow rows make up each money component of MONEY_FIELDS.
         self._money_rows = {
             "revenue": [_F["sold"], _F["cleared"]],
@@ -175,12 +194,19 @@ class InventoryKernel:
 
     # ------------------------------------------------------------------ state
     def _bind_views(self) -> None:
-        # One named view per row of ``flows``; rebuilt after unpickling (pickle copies views).
+        # Named views of ``_buf``; rebuilt after unpickling (pickle copies views).
+        self.flows = self._buf[: len(FLOW_FIELDS)]
+        self.reward = self._buf[len(FLOW_FIELDS)]
         for name, row in zip(FLOW_FIELDS, self.flows, strict=True):
             setattr(self, name, row)
+        if self._scalar:  # step1 reads and writes the one copy through memoryviews
+            self._flat = memoryview(self._buf.reshape(-1))
+            self._pipe1 = memoryview(self.pipeline.reshape(-1))
+
+    _VIEWS = frozenset((*FLOW_FIELDS, "flows", "reward", "_flat", "_pipe1"))
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in FLOW_FIELDS}
+        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -189,11 +215,14 @@ class InventoryKernel:
     def reset(self, index: np.ndarray | slice | None = None) -> None:
         """Reset the copies selected by ``index`` (all by default) to the initial state."""
         idx = slice(None) if index is None else index
-        self.flows[:, idx] = 0.0
-        self.money[:, idx] = 0.0
-        self.reward[idx] = 0.0
+        self._buf[:, idx] = 0.0
         self.pipeline[:, idx] = 0.0
         self.on_hand[idx] = self.initial_stock
+
+    @property
+    def money(self) -> np.ndarray:
+        """The last period's signed money per flow, ``flows * coef`` (a new array)."""
+        return self.flows * self._coef
 
     def in_transit(self, out: np.ndarray | None = None) -> np.ndarray:
         """Units ordered and not yet received, shape ``(batch, products)``."""
@@ -227,6 +256,71 @@ class InventoryKernel:
         return out
 
     # ------------------------------------------------------------------- step
+    def _period_constants(self, coef: np.ndarray, capacity: Any) -> tuple:
+        """The constants :meth:`_period` reads, as arrays (``coef`` (F, P)) or floats."""
+        as_float = coef.ndim == 1
+        money = tuple(float(coef[r]) if as_float else coef[r] for r in self._reward_rows)
+        share = self._apply_shared_capacity if self._shared_cap != math.inf else None
+        return (capacity if self._capped else None, share, self.backlog_mode, *money)
+
+    def _period(
+        self,
+        c: tuple,
+        on_hand: Any,
+        backlog: Any,
+        ordered: Any,
+        arrived: Any,
+        clearance: Any,
+        demand: Any,
+        minimum: Any,
+    ) -> tuple:
+        """The period after ordering, for arrays or for floats (the one copy of the rules).
+
+        Takes the state at the start of the period (``on_hand``, ``backlog``), the units
+        ``ordered`` now and ``arrived`` (due now), the clearance limit and the demand;
+        ``minimum`` is :func:`numpy.minimum` for arrays and :func:`min` for floats. Returns
+        the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order) and the reward.
+        Written with plain operators so floats and arrays take the same IEEE operations.
+        """
+        cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
+        placed = (ordered > 0) * 1.0
+        # 2) arrivals due now, the capacity rule, backlog first
+        received = arrived if cap is None else minimum(arrived, cap - on_hand)
+        if share is not None:
+            received = share(received, on_hand)
+        disposed = arrived - received
+        on_hand = on_hand + received
+        if backlog_mode:
+            from_backlog = minimum(backlog, on_hand)
+            backlog = backlog - from_backlog
+            on_hand = on_hand - from_backlog
+        # 3) clearance, then demand served from stock
+        cleared = minimum(clearance, on_hand)
+        on_hand = on_hand - cleared
+        served = minimum(demand, on_hand)
+        on_hand = on_hand - served
+        unmet = demand - served
+        if backlog_mode:
+            sold = from_backlog + served
+            backlog = backlog + unmet
+            lost = 0.0
+            penalized = backlog
+        else:
+            sold, lost = served, unmet
+            penalized = lost
+        # 4) money: the sum of each flow times its price, in FLOW_FIELDS order
+        reward = ordered * m_ord
+        reward = reward + placed * m_fix
+        reward = reward + disposed * m_disp
+        reward = reward + cleared * m_clear
+        reward = reward + sold * m_sold
+        reward = reward + penalized * m_pen
+        reward = reward + on_hand * m_hold
+        return (
+            ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
+            backlog, on_hand, demand, reward,
+        )  # fmt: skip
+
     def step(
         self,
         order: np.ndarray,
@@ -255,15 +349,13 @@ class InventoryKernel:
         """
         R = self.n_slots
         ptr = self.period
-        on_hand = self.on_hand
-        tmp = self._tmp
         # 1) the agent's order enters the pipeline (L=0 lands in this period's slot)
-        np.copyto(self.ordered, order)
+        ordered = self.ordered
+        np.copyto(ordered, order)
         if self._budget != math.inf:
             self._apply_budget()
-        np.greater(self.ordered, 0.0, out=self.orders_placed)
         if self._uniform_lead is not None:
-            self.pipeline[(ptr + self._uniform_lead) % R] += self.ordered
+            self.pipeline[(ptr + self._uniform_lead) % R] += ordered
         else:
             if self.stochastic_lead_time:
                 if lead_u is None:
@@ -272,42 +364,47 @@ class InventoryKernel:
             else:
                 lead = self._fixed_lead
             slot = (ptr + lead) % R
-            self.pipeline[slot, self._b_idx, self._p_idx] += self.ordered
-        # 2) arrivals due now, the capacity rule, backlog first
+            self.pipeline[slot, self._b_idx, self._p_idx] += ordered
         due = self.pipeline[ptr]
-        np.copyto(self.arrived, due)
+        arrived = due.copy()
         due.fill(0.0)
-        if self._capped:
-            np.subtract(self.capacity, on_hand, out=self.received)
-            np.minimum(self.arrived, self.received, out=self.received)
-        else:
-            np.copyto(self.received, self.arrived)
-        if self._shared_cap != math.inf:
-            self._apply_shared_capacity()
-        np.subtract(self.arrived, self.received, out=self.disposed)
-        on_hand += self.received
-        if self.backlog_mode:
-            np.minimum(self.backlog, on_hand, out=self.sold)
-            self.backlog -= self.sold
-            on_hand -= self.sold
-        # 3) clearance, then demand served from stock
-        np.minimum(clearance, on_hand, out=self.cleared)
-        on_hand -= self.cleared
-        np.copyto(self.demand, demand)
-        np.minimum(self.demand, on_hand, out=tmp)
-        on_hand -= tmp
-        np.subtract(self.demand, tmp, out=self.unmet)
-        if self.backlog_mode:
-            self.sold += tmp
-            self.backlog += self.unmet
-        else:
-            np.copyto(self.sold, tmp)
-            np.copyto(self.lost, self.unmet)
-        # 4) money
-        np.multiply(self.flows, self._coef, out=self.money)
-        self.money.sum(axis=0, out=self.reward)
+        rows = self._period(
+            self._consts, self.on_hand, self.backlog, ordered, arrived, clearance, demand,
+            np.minimum,
+        )  # fmt: skip
+        for row, value in zip(self._buf, rows, strict=True):
+            np.copyto(row, value)
         self.period = (ptr + 1) % R
         return self.reward
+
+    def step1(
+        self, order: float, clearance: float, demand: float, lead_u: float | None = None
+    ) -> tuple[float, ...]:
+        """:meth:`step` for a kernel of one copy of one product without coupling, in floats.
+
+        Takes and returns plain floats: the new contents of :attr:`flows` and the reward
+        (also stored in the arrays). Bit for bit the same as :meth:`step`.
+        """
+        R = self.n_slots
+        ptr = self.period
+        pipe = self._pipe1
+        if self._uniform_lead is not None:
+            slot = (ptr + self._uniform_lead) % R
+        elif lead_u is None:
+            raise ValueError("lead_u is required with stochastic lead times")
+        else:
+            slot = (ptr + self.sample_lead_times(np.array([[lead_u]])).item()) % R
+        pipe[slot] += order
+        arrived = pipe[ptr]
+        pipe[ptr] = 0.0
+        flat = self._flat
+        rows = self._period(
+            self._consts1, flat[_ON_HAND], flat[_BACKLOG], order, arrived, clearance, demand,
+            min,
+        )  # fmt: skip
+        _PACK_ROWS.pack_into(flat, 0, *rows)  # = self._buf[:] = rows, at half the cost
+        self.period = (ptr + 1) % R
+        return rows
 
     # --------------------------------------------------------------- coupling
     def _apply_budget(self) -> None:
@@ -322,13 +419,13 @@ class InventoryKernel:
         f = np.clip(f, 0.0, 1.0)
         q[over] = np.floor(q[over] * f[:, None])
 
-    def _apply_shared_capacity(self) -> None:
-        rec = self.received
-        free = self._shared_cap - self.on_hand.sum(axis=1)
+    def _apply_shared_capacity(self, received: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+        rec = received.copy()
+        free = self._shared_cap - on_hand.sum(axis=1)
         want = rec.sum(axis=1)
         over = np.flatnonzero(want > free)
         if over.size == 0:
-            return
+            return rec
         r = rec[over]
         share = r * (free[over] / want[over])[:, None]
         base = np.floor(share)
@@ -343,3 +440,4 @@ class InventoryKernel:
         )
         base += (rank < left[:, None]) & (frac > 0)
         rec[over] = base
+        return rec

@@ -72,7 +72,8 @@ class DemandStream:
     randomness is drawn in blocks of ``block`` periods: for each product in order,
     ``source.sample(rng, periods)``, then (when ``lead_uniforms``) ``rng.random((block,
     n_products))``. The single env (one member) and the vector env (many) therefore
-    consume every generator identically.
+    consume every generator identically. :meth:`next` serves all members at once;
+    :meth:`next1` serves a stream of one member and one product as plain floats.
 
     Parameters
     ----------
@@ -107,9 +108,22 @@ class DemandStream:
         self.demand = np.zeros((batch_size, block, P))
         self.lead_u = np.zeros((batch_size, block, P)) if lead_uniforms else None
         self.start = np.zeros(batch_size, dtype=np.int64)  # period of block[:, 0]
-        self.pos = np.full(batch_size, block, dtype=np.int64)  # next index in block
-        self._sync_pos: int | None = None  # the common position when all agree
+        # Next index in each member's block. While every member is at the same index
+        # (the usual case) that index is ``_sync_pos`` and ``_pos`` is not kept up to date.
+        self._pos = np.full(batch_size, block, dtype=np.int64)
+        self._sync_pos: int | None = block
+        self._rows = np.arange(batch_size)
+        self._one = batch_size == 1 and P == 1
+        self._list: list[float] = []  # next1: the block as floats
+        self._list_u: list[float] | None = None
         self.rngs: list[np.random.Generator] = []
+
+    @property
+    def pos(self) -> np.ndarray:
+        """Each member's next index in its block, shape ``(batch_size,)`` (a copy)."""
+        if self._sync_pos is not None:
+            return np.full(self.batch_size, self._sync_pos, dtype=np.int64)
+        return self._pos.copy()
 
     def reset(
         self,
@@ -121,10 +135,17 @@ class DemandStream:
         ``rngs`` holds every member's generator (length ``batch_size``).
         """
         self.rngs = list(rngs)
-        members = range(self.batch_size) if index is None else np.asarray(index).tolist()
-        for b in members:
+        if index is None:
+            for b in range(self.batch_size):
+                self._refill(b, 0)
+            self._sync_pos = 0
+            return
+        if self._sync_pos is not None:
+            self._pos.fill(self._sync_pos)
+        for b in np.asarray(index).reshape(-1).tolist():
             self._refill(b, 0)
-        self._sync_pos = int(self.pos[0]) if (self.pos == self.pos[0]).all() else None
+        pos = self._pos
+        self._sync_pos = int(pos[0]) if (pos == pos[0]).all() else None
 
     def _refill(self, b: int, start: int) -> None:
         rng = self.rngs[b]
@@ -134,10 +155,16 @@ class DemandStream:
         if self.lead_u is not None:
             self.lead_u[b] = rng.random((self.block, len(self.sources)))
         self.start[b] = start
-        self.pos[b] = 0
+        self._pos[b] = 0
+        if self._one:
+            self._list = self.demand[0, :, 0].tolist()
+            self._list_u = None if self.lead_u is None else self.lead_u[0, :, 0].tolist()
 
     def next(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """The current period's ``(demand, lead_u)``, each ``(batch, products)``; advance."""
+        """The current period's ``(demand, lead_u)``, each ``(batch, products)``; advance.
+
+        The arrays may be views of the stream's blocks: use them before the next call.
+        """
         k = self._sync_pos
         if k is not None:
             if k == self.block:
@@ -145,25 +172,35 @@ class DemandStream:
                     self._refill(b, int(self.start[b]) + self.block)
                 k = 0
             self._sync_pos = k + 1
-            self.pos += 1
             d = self.demand[:, k]
             u = None if self.lead_u is None else self.lead_u[:, k]
             return d, u
-        for b in np.flatnonzero(self.pos == self.block):
-            self._refill(int(b), int(self.start[b]) + self.block)
-        rows = np.arange(self.batch_size)
-        d = self.demand[rows, self.pos]
-        u = None if self.lead_u is None else self.lead_u[rows, self.pos]
-        self.pos += 1
-        if (self.pos == self.pos[0]).all():
-            self._sync_pos = int(self.pos[0])
+        pos = self._pos
+        for b in np.flatnonzero(pos == self.block).tolist():
+            self._refill(b, int(self.start[b]) + self.block)
+        d = self.demand[self._rows, pos]
+        u = None if self.lead_u is None else self.lead_u[self._rows, pos]
+        pos += 1
+        if (pos == pos[0]).all():
+            self._sync_pos = int(pos[0])
         return d, u
+
+    def next1(self) -> tuple[float, float | None]:
+        """:meth:`next` for a stream of one member and one product, as plain floats."""
+        k = self._sync_pos
+        if k == self.block:
+            self._refill(0, int(self.start[0]) + self.block)
+            k = 0
+        self._sync_pos = k + 1
+        u = self._list_u
+        return self._list[k], (None if u is None else u[k])
 
     def peek_mean(self, horizon: int) -> np.ndarray:
         """Expected demand of each member's next ``horizon`` periods, ``(batch, horizon, P)``."""
         out = np.zeros((self.batch_size, horizon, len(self.sources)))
+        pos = self.pos
         for b in range(self.batch_size):
-            periods = np.arange(horizon) + self.start[b] + self.pos[b]
+            periods = np.arange(horizon) + self.start[b] + pos[b]
             for p, s in enumerate(self.sources):
                 out[b, :, p] = s.mean(periods)
         return out

@@ -19,6 +19,9 @@ DEFAULT_EPISODE_HOURS = 168
 #: Average demand per hour of the default demand source.
 DEFAULT_MEAN_DEMAND = 10.0
 
+# NumPy integer scalar types: valid discrete actions on step's fast path (not bool).
+_NUMPY_INTS = frozenset(t for t in np.sctypeDict.values() if np.dtype(t).kind in "iu")
+
 
 def default_demand() -> DemandSource:
     """The default demand of ``Inventory-v0`` (hour-of-week seasonal Poisson, mean 10/h)."""
@@ -205,11 +208,11 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self.action_space = self.model.single_action_space()
         self.observation_space = self.model.single_observation_space()
         self._started = False
-        mode = self.params.action_mode
-        self._n = {"seed": 3, "quantity": self.params.max_order + 1}.get(mode)
-        self._action_buf = (
-            np.zeros((1, 1, 1)) if mode == "continuous" else np.zeros((1, 1), dtype=np.intp)
-        )
+        self._action_shape = (1, 1, *self.action_space.shape)
+        # The decoded (order, clearance) of every discrete action, as floats: step's fast
+        # path for a Python int action.
+        n = getattr(self.action_space, "n", 0)
+        self._decoded = [self._decode(a) for a in range(n)]
         self._history: list[tuple[float, ...]] = []
 
     @classmethod
@@ -250,20 +253,28 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before step()")
-        order, clearance = self._decode(action)
-        reward = self.model.step(order, clearance)
-        info = self.model.info()
+        decoded = self._decoded
+        kind = type(action)
+        if (kind is int or kind in _NUMPY_INTS) and 0 <= action < len(decoded):
+            order, clearance = decoded[action]
+        else:
+            order, clearance = self._decode(action)
+        model = self.model
+        if model.scalar:  # the same step in floats: a NumPy call costs more than a period
+            rows = model.step1(order, clearance)
+            reward, info = rows[-1], model.info1(rows)
+        else:
+            reward = model.step(np.full((1, 1), order), clearance).item(0)
+            info = model.info()
         if self.render_mode is not None:
             self._record()
-        return self._obs.astype(np.float32), float(reward[0, 0]), False, False, info
+        return model.obs[0, 0].astype(np.float32), reward, False, False, info
 
-    def _decode(self, action: Any) -> tuple[np.ndarray, np.ndarray | float]:
-        buf = self._action_buf
-        if type(action) is int and self._n is not None and 0 <= action < self._n:
-            buf[0, 0] = action  # fast path for the common case
-        else:
-            buf[...] = self.model.check_actions(action, ()).reshape(buf.shape)
-        return self.model.decode(buf)
+    def _decode(self, action: Any) -> tuple[float, float]:
+        """Validate one action and decode it to ``(order, clearance)`` floats."""
+        actions = self.model.check_actions(action, ()).reshape(self._action_shape)
+        order, clearance = self.model.decode(actions)
+        return float(np.asarray(order).item()), float(np.asarray(clearance).item())
 
     # ------------------------------------------------------------ rendering
     def _record(self) -> None:

@@ -8,7 +8,7 @@ this code, so their trajectories agree bit for bit.
 
 from __future__ import annotations
 
-import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -155,7 +155,12 @@ class StoreModel:
     ``n_products``, ``kernel``, ``obs`` (``(B, P, obs_dim)`` float64 buffer),
     ``reset(rngs, index=None)``, ``check_actions(actions, shape)``,
     ``decode(actions) -> (order, clearance)``, ``step(order, clearance) -> reward``,
-    ``info(b, p)``, ``single_action_space()``, ``single_observation_space()``.
+    ``info(b, p)``, ``batch_info()`` (the same keys as ``info``, as new ``(B, P)``
+    arrays), ``single_action_space()``, ``single_observation_space()``.
+
+    ``step1(order, clearance)`` is the single env's fast path (one copy of one product,
+    no coupling: ``scalar`` is true): the same step in plain floats, through
+    :meth:`InventoryKernel.step1 <gym_inventory.core.InventoryKernel.step1>`.
     """
 
     def __init__(
@@ -186,11 +191,40 @@ class StoreModel:
         self._alpha = 1.0 - 0.5 ** (1.0 / hl)
         week = np.arange(HOURS_PER_WEEK)
         self._mean_demand = np.array([s.mean(week).mean() for s in sources])
-        self._zeros = np.zeros((B, P))
         q = params.order_quantity
         self._seed_order = np.array([q, 0.0, 0.0])
         self._seed_clear = np.array([0.0, 0.0, params.clearance_quantity])
         self._finite_cap = np.isfinite(self.kernel.capacity).all()
+        # Prices of the info's money terms, per product (P,) or, in floats, of product p.
+        coef = self.kernel._coef[:, 0, :]
+        penalty_row = _FLOW["backlog" if self.kernel.backlog_mode else "lost"]
+        self._prices = (
+            coef[_FLOW["sold"]], coef[_FLOW["cleared"]], -coef[_FLOW["ordered"]],
+            -coef[_FLOW["orders_placed"]], -coef[_FLOW["on_hand"]], penalty_row,
+            -coef[penalty_row], -coef[_FLOW["disposed"]],
+        )  # fmt: skip
+        self._prices1 = [
+            tuple(v if isinstance(v, int) else float(v[p]) for v in self._prices) for p in range(P)
+        ]
+        #: Whether :meth:`step1` applies (one copy of one product, no coupling).
+        self.scalar = self.kernel._scalar
+        if self.scalar:
+            self._tf1 = [tuple(row) for row in self._tf.tolist()]
+            self._alpha1 = tuple(self._alpha.tolist())
+        self._bind_views()
+
+    def _bind_views(self) -> None:
+        # step1 reads and writes the one copy through memoryviews; rebuilt after unpickling.
+        if self.scalar:
+            self._obs1 = memoryview(self.obs.reshape(-1))
+            self._time1 = memoryview(self.time)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_obs1", "_time1")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bind_views()
 
     @property
     def _ema(self) -> np.ndarray:
@@ -293,29 +327,103 @@ class StoreModel:
         reward = self.kernel.step(order, clearance, demand, lead_u)
         self.time += 1
         ema = self._ema
-        ema += self._alpha * (demand[..., None] - ema)
+        ema[...] = _smooth(ema, self._alpha, demand[..., None])
         self._fill_obs(slice(None))
         return reward
+
+    def step1(self, order: float, clearance: float) -> tuple[float, ...]:
+        """:meth:`step` for one copy of one product in plain floats (see ``scalar``).
+
+        Returns the kernel's new flows and reward as floats; :attr:`obs` is updated.
+        """
+        demand, lead_u = self.stream.next1()
+        kernel = self.kernel
+        rows = kernel.step1(order, clearance, demand, lead_u)
+        self._time1[0] = t = self._time1[0] + 1
+        o = self._obs1
+        a_short, a_long = self._alpha1
+        _PACK_OBS.pack_into(  # = self.obs[0, 0] = (...), at half the cost
+            o,
+            0,
+            *_obs_head(rows, sum(kernel._pipe1)),
+            *self._tf1[t % HOURS_PER_WEEK],
+            _smooth(o[_EMA_SHORT], a_short, demand),
+            _smooth(o[_EMA_LONG], a_long, demand),
+        )
+        return rows
 
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel
         o = self.obs
-        o[idx, :, 0] = k.on_hand[idx]
-        o[idx, :, 1] = k.pipeline[:, idx].sum(axis=0)
-        o[idx, :, 2] = k.backlog[idx]
-        o[idx, :, 3] = k.sold[idx]
-        o[idx, :, 4] = k.unmet[idx]
+        head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))
+        for j, column in enumerate(head):
+            o[idx, :, j] = column
         tf = self._tf[(self.time[idx] % HOURS_PER_WEEK)]
-        o[idx, :, 5:9] = tf[:, None, :]
+        o[idx, :, len(head) : _EMA_SHORT] = tf[:, None, :]
+
+    @staticmethod
+    def _info(rows: Any, in_transit: Any, prices: tuple) -> dict[str, Any]:
+        """The info of one period from the kernel's rows, for floats or for arrays.
+
+        Keys: :data:`FLOW_FIELDS`, :data:`MONEY_FIELDS` (costs positive), ``profit``,
+        ``in_transit``. (A dict display: the fastest way to build it, see
+        ``benchmarks/step_rate.py``.)
+        """
+        price, clear_price, unit, fixed, hold, penalty_row, penalty, disposal = prices
+        (
+            ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
+            backlog, on_hand, demand, reward,
+        ) = rows  # fmt: skip
+        return {
+            "ordered": ordered,
+            "orders_placed": placed,
+            "arrived": arrived,
+            "received": received,
+            "disposed": disposed,
+            "cleared": cleared,
+            "sold": sold,
+            "unmet": unmet,
+            "lost": lost,
+            "backlog": backlog,
+            "on_hand": on_hand,
+            "demand": demand,
+            "revenue": sold * price + cleared * clear_price,
+            "ordering": ordered * unit + placed * fixed,
+            "holding": on_hand * hold,
+            "penalty": rows[penalty_row] * penalty,
+            "disposal": disposed * disposal,
+            "profit": reward,
+            "in_transit": in_transit,
+        }
 
     def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
         """The last period's breakdown for copy ``b``, product ``p`` as plain floats."""
-        k = self.kernel
-        out = dict(zip(FLOW_FIELDS, k.flows[:, b, p].tolist(), strict=True))
-        money = k.money[:, b, p].tolist()
-        for name, rows in k._money_rows.items():
-            v = math.fsum(money[r] for r in rows)
-            out[name] = v if name == "revenue" else 0.0 - v
-        out["profit"] = float(k.reward[b, p])
-        out["in_transit"] = float(self.obs[b, p, 1])
-        return out
+        rows = self.kernel._buf[:, b, p].tolist()
+        return self._info(rows, self.obs.item(b, p, _OBS["in_transit"]), self._prices1[p])
+
+    def info1(self, rows: tuple[float, ...]) -> dict[str, float]:
+        """:meth:`info` of the one copy from the floats :meth:`step1` returned."""
+        return self._info(rows, self._obs1[_IN_TRANSIT], self._prices1[0])
+
+    def batch_info(self) -> dict[str, np.ndarray]:
+        """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays."""
+        return self._info(
+            self.kernel._buf.copy(), self.obs[..., _OBS["in_transit"]].copy(), self._prices
+        )
+
+
+_FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}
+_EMA_SHORT, _EMA_LONG = _OBS["demand_ema_short"], _OBS["demand_ema_long"]
+_IN_TRANSIT = _OBS["in_transit"]
+_PACK_OBS = struct.Struct(f"{len(OBS_FIELDS)}d")
+_ON_HAND, _BACKLOG, _SOLD, _UNMET = (_FLOW[n] for n in ("on_hand", "backlog", "sold", "unmet"))
+
+
+def _obs_head(rows: Any, in_transit: Any) -> tuple:
+    """The first observation entries (up to the time features) from the kernel's rows."""
+    return rows[_ON_HAND], in_transit, rows[_BACKLOG], rows[_SOLD], rows[_UNMET]
+
+
+def _smooth(ema: Any, alpha: Any, demand: Any) -> Any:
+    """One step of the demand moving averages (floats or arrays)."""
+    return ema + alpha * (demand - ema)

@@ -11,12 +11,14 @@ from typing import Any
 import gymnasium as gym
 
 from gym_inventory.envs.inventory import DEFAULT_EPISODE_HOURS
+from gym_inventory.envs.vector import vector_entry_point
 
 __all__ = ["ENV_IDS", "register_envs"]
 
 _SPECS: dict[str, dict[str, Any]] = {
     "Inventory-v0": dict(
         entry_point="gym_inventory.envs.inventory:InventoryEnv",
+        vector_entry_point=vector_entry_point("gym_inventory.envs.inventory:InventoryEnv"),
         max_episode_steps=DEFAULT_EPISODE_HOURS,
     ),
 }

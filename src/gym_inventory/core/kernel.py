@@ -197,13 +197,14 @@ class InventoryKernel:
         # Named views of ``_buf``; rebuilt after unpickling (pickle copies views).
         self.flows = self._buf[: len(FLOW_FIELDS)]
         self.reward = self._buf[len(FLOW_FIELDS)]
-        for name, row in zip(FLOW_FIELDS, self.flows, strict=True):
+        self._rows = (*self.flows, self.reward)
+        for name, row in zip(FLOW_FIELDS, self._rows, strict=False):
             setattr(self, name, row)
         if self._scalar:  # step1 reads and writes the one copy through memoryviews
             self._flat = memoryview(self._buf.reshape(-1))
             self._pipe1 = memoryview(self.pipeline.reshape(-1))
 
-    _VIEWS = frozenset((*FLOW_FIELDS, "flows", "reward", "_flat", "_pipe1"))
+    _VIEWS = frozenset((*FLOW_FIELDS, "flows", "reward", "_rows", "_flat", "_pipe1"))
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
@@ -295,8 +296,12 @@ class InventoryKernel:
             backlog = backlog - from_backlog
             on_hand = on_hand - from_backlog
         # 3) clearance, then demand served from stock
-        cleared = minimum(clearance, on_hand)
-        on_hand = on_hand - cleared
+        no_clearance = isinstance(clearance, float | int) and clearance == 0
+        if no_clearance:  # (skipping it leaves every result bit for bit the same)
+            cleared = 0.0
+        else:
+            cleared = minimum(clearance, on_hand)
+            on_hand = on_hand - cleared
         served = minimum(demand, on_hand)
         on_hand = on_hand - served
         unmet = demand - served
@@ -312,7 +317,8 @@ class InventoryKernel:
         reward = ordered * m_ord
         reward = reward + placed * m_fix
         reward = reward + disposed * m_disp
-        reward = reward + cleared * m_clear
+        if not no_clearance:
+            reward = reward + cleared * m_clear
         reward = reward + sold * m_sold
         reward = reward + penalized * m_pen
         reward = reward + on_hand * m_hold
@@ -366,14 +372,16 @@ class InventoryKernel:
             slot = (ptr + lead) % R
             self.pipeline[slot, self._b_idx, self._p_idx] += ordered
         due = self.pipeline[ptr]
-        arrived = due.copy()
+        np.copyto(self.arrived, due)
         due.fill(0.0)
+        np.copyto(self.demand, demand)
         rows = self._period(
-            self._consts, self.on_hand, self.backlog, ordered, arrived, clearance, demand,
-            np.minimum,
+            self._consts, self.on_hand, self.backlog, ordered, self.arrived, clearance,
+            self.demand, np.minimum,
         )  # fmt: skip
-        for row, value in zip(self._buf, rows, strict=True):
-            np.copyto(row, value)
+        for row, value in zip(self._rows, rows, strict=True):
+            if value is not row:  # rows passed in unchanged need no copy
+                np.copyto(row, value)
         self.period = (ptr + 1) % R
         return self.reward
 

@@ -136,26 +136,32 @@ class DemandStream:
         """
         self.rngs = list(rngs)
         if index is None:
-            for b in range(self.batch_size):
-                self._refill(b, 0)
+            self._draw(range(self.batch_size), 0)
             self._sync_pos = 0
             return
         if self._sync_pos is not None:
             self._pos.fill(self._sync_pos)
-        for b in np.asarray(index).reshape(-1).tolist():
-            self._refill(b, 0)
+        self._draw(np.asarray(index).reshape(-1).tolist(), 0)
         pos = self._pos
         self._sync_pos = int(pos[0]) if (pos == pos[0]).all() else None
 
-    def _refill(self, b: int, start: int) -> None:
-        rng = self.rngs[b]
-        periods = np.arange(start, start + self.block)
-        for p, source in enumerate(self.sources):
-            self.demand[b, :, p] = source.sample(rng, periods)
-        if self.lead_u is not None:
-            self.lead_u[b] = rng.random((self.block, len(self.sources)))
-        self.start[b] = start
-        self._pos[b] = 0
+    def _draw(self, members: Sequence[int], start: int | None) -> None:
+        """Draw the next block of each member (from period ``start``, or where it is)."""
+        block, P = self.block, len(self.sources)
+        idx = slice(None) if len(members) == self.batch_size else list(members)
+        starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
+        periods: dict[int, np.ndarray] = {}
+        for b, first in zip(members, starts, strict=True):
+            if first not in periods:
+                periods[first] = np.arange(first, first + block)
+                periods[first].flags.writeable = False
+            rng = self.rngs[b]
+            for p, source in enumerate(self.sources):
+                self.demand[b, :, p] = source.sample(rng, periods[first])
+            if self.lead_u is not None:
+                self.lead_u[b] = rng.random((block, P))
+        self.start[idx] = starts
+        self._pos[idx] = 0
         if self._one:
             self._list = self.demand[0, :, 0].tolist()
             self._list_u = None if self.lead_u is None else self.lead_u[0, :, 0].tolist()
@@ -168,16 +174,16 @@ class DemandStream:
         k = self._sync_pos
         if k is not None:
             if k == self.block:
-                for b in range(self.batch_size):
-                    self._refill(b, int(self.start[b]) + self.block)
+                self._draw(range(self.batch_size), None)
                 k = 0
             self._sync_pos = k + 1
             d = self.demand[:, k]
             u = None if self.lead_u is None else self.lead_u[:, k]
             return d, u
         pos = self._pos
-        for b in np.flatnonzero(pos == self.block).tolist():
-            self._refill(b, int(self.start[b]) + self.block)
+        ended = np.flatnonzero(pos == self.block).tolist()
+        if ended:
+            self._draw(ended, None)
         d = self.demand[self._rows, pos]
         u = None if self.lead_u is None else self.lead_u[self._rows, pos]
         pos += 1
@@ -189,7 +195,7 @@ class DemandStream:
         """:meth:`next` for a stream of one member and one product, as plain floats."""
         k = self._sync_pos
         if k == self.block:
-            self._refill(0, int(self.start[0]) + self.block)
+            self._draw([0], None)
             k = 0
         self._sync_pos = k + 1
         u = self._list_u

@@ -278,18 +278,8 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     # ------------------------------------------------------------ rendering
     def _record(self) -> None:
-        if self.render_mode is None:
-            return
-        k = self.model.kernel
-        self._history.append(
-            (
-                float(k.on_hand[0, 0]),
-                float(self._obs[1]),
-                float(k.demand[0, 0]),
-                float(k.sold[0, 0]),
-                float(k.reward[0, 0]),
-            )
-        )
+        if self.render_mode is not None:
+            self._history.append(self.history_row(self.model, 0))
 
     def render(self) -> str | np.ndarray | None:
         if self.render_mode is None:
@@ -300,27 +290,42 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
             return None
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before render()")
-        if self.render_mode == "ansi":
-            return self._render_ansi()
-        return self._render_rgb()
+        return self.render_member(self.model, 0, self._history, self.render_mode)
 
-    def _render_ansi(self) -> str:
-        t = int(self.model.time[0])
-        hour = (t + self.params.start_hour) % 168
-        o = dict(zip(OBS_FIELDS, self._obs.tolist(), strict=True))
+    # The two rendering hooks the vector env calls for each of its members.
+    @staticmethod
+    def history_row(model: StoreModel, b: int) -> tuple[float, ...]:
+        """What ``rgb_array`` plots of copy ``b``'s last period (on hand, in transit,
+        demand, sold, profit)."""
+        k = model.kernel
         return (
-            f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {o['on_hand']:6.0f}"
-            f" | in transit {o['in_transit']:5.0f} | backlog {o['backlog']:4.0f}"
-            f" | sold {o['sales']:4.0f} | unmet {o['unmet']:4.0f}"
-            f" | profit {self.model.kernel.reward[0, 0]:9.2f}\n"
+            k.on_hand.item(b, 0),
+            model.obs.item(b, 0, 1),
+            k.demand.item(b, 0),
+            k.sold.item(b, 0),
+            k.reward.item(b, 0),
         )
 
-    def _render_rgb(self) -> np.ndarray:
+    @staticmethod
+    def render_member(
+        model: StoreModel, b: int, history: list[tuple[float, ...]], render_mode: str
+    ) -> str | np.ndarray:
+        """Render copy ``b`` of ``model`` (``history``: its :meth:`history_row` rows)."""
+        if render_mode == "ansi":
+            t = int(model.time[b])
+            hour = (t + model.params.start_hour) % 168
+            o = dict(zip(OBS_FIELDS, model.obs[b, 0].tolist(), strict=True))
+            return (
+                f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {o['on_hand']:6.0f}"
+                f" | in transit {o['in_transit']:5.0f} | backlog {o['backlog']:4.0f}"
+                f" | sold {o['sales']:4.0f} | unmet {o['unmet']:4.0f}"
+                f" | profit {model.kernel.reward[b, 0]:9.2f}\n"
+            )
         from gym_inventory.plotting import figure_to_array, plot_history
 
         require("matplotlib", "plot", "render_mode='rgb_array'")
-        fig = plot_history(np.array(self._history), capacity=self.config.capacity)
-        return figure_to_array(fig)
+        capacity = model.kernel.configs[0].capacity
+        return figure_to_array(plot_history(np.array(history), capacity=capacity))
 
     def close(self) -> None:
         self._history.clear()

@@ -186,7 +186,9 @@ class StoreModel:
         self.batch_size, self.n_products = B, P
         self.time = np.zeros(B, dtype=np.int64)  # periods elapsed in each copy's episode
         self._tf = time_features(params.start_hour)
-        self.obs = np.zeros((B, P, len(OBS_FIELDS)), dtype=np.float64)
+        # Stored entry-major (obs_dim, B, P) so each entry is one contiguous array;
+        # ``obs`` is the (B, P, obs_dim) view of it.
+        self._obs_t = np.zeros((len(OBS_FIELDS), B, P), dtype=np.float64)
         hl = np.array([EMA_SHORT_HALF_LIFE, EMA_LONG_HALF_LIFE])
         self._alpha = 1.0 - 0.5 ** (1.0 / hl)
         week = np.arange(HOURS_PER_WEEK)
@@ -214,13 +216,16 @@ class StoreModel:
         self._bind_views()
 
     def _bind_views(self) -> None:
-        # step1 reads and writes the one copy through memoryviews; rebuilt after unpickling.
+        # Views of the buffers, rebuilt after unpickling (pickle copies views); step1 reads
+        # and writes the one copy through memoryviews.
+        self.obs = self._obs_t.transpose(1, 2, 0)
         if self.scalar:
-            self._obs1 = memoryview(self.obs.reshape(-1))
+            self._obs1 = memoryview(self._obs_t.reshape(-1))
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_obs1", "_time1")}
+        views = ("obs", "_obs1", "_time1")
+        return {k: v for k, v in self.__dict__.items() if k not in views}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -228,8 +233,8 @@ class StoreModel:
 
     @property
     def _ema(self) -> np.ndarray:
-        """The two demand moving averages, a view of :attr:`obs`, shape (B, P, 2)."""
-        return self.obs[..., _OBS["demand_ema_short"] :]
+        """The two demand moving averages, a view of :attr:`obs`, shape (2, B, P)."""
+        return self._obs_t[_EMA_SHORT:]
 
     # --------------------------------------------------------------- spaces
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -313,7 +318,7 @@ class StoreModel:
         self.kernel.reset(index)
         self.stream.reset(rngs, index)
         self.time[idx] = 0
-        self._ema[idx] = self._mean_demand[:, None]
+        self._ema[:, idx] = self._mean_demand
         self._fill_obs(idx)
         return self.obs
 
@@ -327,7 +332,7 @@ class StoreModel:
         reward = self.kernel.step(order, clearance, demand, lead_u)
         self.time += 1
         ema = self._ema
-        ema[...] = _smooth(ema, self._alpha, demand[..., None])
+        ema[...] = _smooth(ema, self._alpha[:, None, None], self.kernel.demand)
         self._fill_obs(slice(None))
         return reward
 
@@ -354,12 +359,15 @@ class StoreModel:
 
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel
-        o = self.obs
+        o = self._obs_t
         head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))
         for j, column in enumerate(head):
-            o[idx, :, j] = column
-        tf = self._tf[(self.time[idx] % HOURS_PER_WEEK)]
-        o[idx, :, len(head) : _EMA_SHORT] = tf[:, None, :]
+            o[j, idx] = column
+        time = self.time[idx]
+        if time.size and time.min() == time.max():  # the usual case: one row for all
+            o[len(head) : _EMA_SHORT, idx] = self._tf[time.item(0) % HOURS_PER_WEEK, :, None, None]
+        else:
+            o[len(head) : _EMA_SHORT, idx] = self._tf[time % HOURS_PER_WEEK].T[:, :, None]
 
     @staticmethod
     def _info(rows: Any, in_transit: Any, prices: tuple) -> dict[str, Any]:
@@ -407,9 +415,7 @@ class StoreModel:
 
     def batch_info(self) -> dict[str, np.ndarray]:
         """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays."""
-        return self._info(
-            self.kernel._buf.copy(), self.obs[..., _OBS["in_transit"]].copy(), self._prices
-        )
+        return self._info(self.kernel._buf.copy(), self._obs_t[_IN_TRANSIT].copy(), self._prices)
 
 
 _FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}

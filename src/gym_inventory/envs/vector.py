@@ -1,0 +1,368 @@
+"""``InventoryVectorEnv``: many copies of an inventory env stepped by one kernel call.
+
+The vector env is generic over the single env class: it asks the class for the batched
+model behind it (``env_cls.make_model(num_envs, **env_kwargs)``, see the Notes of
+:class:`~gym_inventory.envs.StoreModel` for the interface) and steps all copies at once,
+so there is no Python loop over the copies in :meth:`InventoryVectorEnv.step` and no
+second copy of the dynamics.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.utils import seeding
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from gym_inventory.errors import ActionError, ConfigError
+
+__all__ = ["InventoryVectorEnv", "vector_entry_point"]
+
+
+def _load(env_cls: type | str) -> type:
+    if isinstance(env_cls, str):
+        module, _, name = env_cls.partition(":")
+        env_cls = getattr(importlib.import_module(module), name)
+    if not (isinstance(env_cls, type) and callable(getattr(env_cls, "make_model", None))):
+        raise ConfigError(
+            f"env_cls must be an env class with a make_model classmethod, got {env_cls!r}"
+        )
+    return env_cls
+
+
+def _env_arguments(env_cls: type, env_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``env_kwargs`` completed with the defaults of ``env_cls.__init__``.
+
+    The copies must be the env ``env_cls(**env_kwargs)`` would be, whose defaults live in
+    its signature; a name the env does not take raises :class:`TypeError`, as it does.
+    """
+    params = inspect.signature(env_cls.__init__).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return dict(env_kwargs)
+    unknown = sorted(set(env_kwargs) - set(params) | ({"self"} & set(env_kwargs)))
+    if unknown:
+        raise TypeError(f"{env_cls.__name__} got unexpected keyword argument(s) {unknown}")
+    out = {
+        name: p.default
+        for name, p in params.items()
+        if name not in ("self", "render_mode") and p.default is not p.empty
+    }
+    out.update(env_kwargs)
+    return out
+
+
+class InventoryVectorEnv(VectorEnv):
+    r"""``num_envs`` copies of an inventory env (e.g. ``Inventory-v0``) stepped together.
+
+    ``gymnasium.make_vec(id, num_envs=N)`` returns this class for every gym-inventory id
+    (``vectorization_mode="sync"`` still gives a :class:`~gymnasium.vector.SyncVectorEnv`
+    of single envs, e.g. to compare). Copy ``i`` after ``reset(seed=s)`` reproduces, bit
+    for bit, the single env reset with ``seed=s + i`` under the same actions (``seed``
+    may also be a list with one seed per copy).
+
+    Parameters
+    ----------
+    env_cls : type or str
+        The single env class (or ``"module:Class"``); it must offer
+        ``make_model(batch_size, **env_kwargs)``.
+    num_envs : int
+        Number of copies.
+    max_episode_steps : int, optional
+        Time limit: a copy is truncated after this many steps (``make_vec`` passes the
+        registered limit). ``None``: never truncated.
+    autoreset_mode : gymnasium.vector.AutoresetMode or str
+        ``NEXT_STEP`` (default, Gymnasium's convention): the step after a copy's episode
+        ends resets it (its action is ignored; reward 0, not terminated or truncated).
+        ``SAME_STEP`` (what Stable-Baselines3 expects): the copy is reset in the step that
+        ends its episode; the last observation and info are in ``info["final_obs"]`` and
+        ``info["final_info"]``. ``DISABLED``: copies are reset only by
+        ``reset(options={"reset_mask": mask})``; stepping a finished copy raises.
+    render_mode : str, optional
+        One of the single env's render modes; :meth:`render` returns one frame per copy.
+    **env_kwargs
+        The single env's keyword arguments (the same for every copy).
+
+    Notes
+    -----
+    ``info`` has the single env's keys, each an array over the copies with a boolean
+    mask ``info["_key"]`` (Gymnasium's vector convention; a copy reset in this step has
+    its mask false). All copies advance through the same kernel call; randomness comes
+    from one generator per copy, drawn in blocks exactly as the single env draws them.
+    """
+
+    metadata: dict[str, Any] = {"autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(
+        self,
+        env_cls: type | str,
+        num_envs: int = 1,
+        *,
+        max_episode_steps: int | None = None,
+        autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
+        render_mode: str | None = None,
+        **env_kwargs: Any,
+    ) -> None:
+        from gym_inventory.core.config import check_int
+
+        self.env_cls = env_cls = _load(env_cls)
+        self.num_envs = B = check_int("num_envs", num_envs, low=1)
+        self.max_episode_steps = (
+            None
+            if max_episode_steps is None
+            else check_int("max_episode_steps", max_episode_steps, low=1)
+        )
+        try:
+            self.autoreset_mode = AutoresetMode(autoreset_mode)
+        except ValueError:
+            raise ConfigError(
+                f"autoreset_mode must be one of {[m.value for m in AutoresetMode]}, "
+                f"got {autoreset_mode!r}"
+            ) from None
+        modes = list(env_cls.metadata.get("render_modes", []))
+        if not hasattr(env_cls, "render_member"):
+            modes = []
+        if render_mode is not None and render_mode not in modes:
+            raise ConfigError(f"render_mode must be one of {modes} or None, got {render_mode!r}")
+        self.render_mode = render_mode
+        self.metadata = {
+            **env_cls.metadata,
+            "render_modes": modes,
+            "autoreset_mode": self.autoreset_mode,
+        }
+        self.model = model = env_cls.make_model(B, **_env_arguments(env_cls, env_kwargs))
+        if model.n_products != 1:
+            raise ConfigError(
+                f"{env_cls.__name__}'s model has {model.n_products} products; the vector "
+                "env batches single-product envs"
+            )
+        self.single_observation_space = model.single_observation_space()
+        self.single_action_space = model.single_action_space()
+        self.observation_space = batch_space(self.single_observation_space, B)
+        self.action_space = batch_space(self.single_action_space, B)
+        self._obs_dtype = self.single_observation_space.dtype
+        # The model's batch shape of actions (copy, product, *single action shape).
+        self._action_shape = (B, 1, *self.single_action_space.shape)
+
+        self._rngs: list[np.random.Generator | None] = [None] * B
+        self._elapsed = np.zeros(B, dtype=np.int64)
+        self._done = np.zeros(B, dtype=bool)  # episode ended in the last step
+        self._any_done = False
+        self._started = False
+        self._histories: list[list[tuple[float, ...]]] = [[] for _ in range(B)]
+
+    # ------------------------------------------------------------------ API
+    def reset(
+        self,
+        *,
+        seed: int | Sequence[int | None] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Reset every copy (or those in ``options["reset_mask"]``).
+
+        ``seed``: an int ``s`` seeds copy ``i`` with ``s + i``; a list gives one seed (or
+        ``None``) per copy; ``None`` keeps each copy's generator (fresh ones at first).
+        """
+        B = self.num_envs
+        options = dict(options or {})
+        mask = options.pop("reset_mask", None)
+        if options:
+            raise ConfigError(
+                f"reset options other than reset_mask are not supported, got {sorted(options)}"
+            )
+        if mask is None:
+            index = None
+            members = range(B)
+        else:
+            mask = np.asarray(mask)
+            if mask.shape != (B,) or mask.dtype != np.bool_:
+                raise ConfigError(f"reset_mask must be a bool array of shape ({B},), got {mask!r}")
+            if not mask.any():
+                raise ConfigError("reset_mask must select at least one copy")
+            if not self._started and not mask.all():
+                raise ConfigError("the first reset must reset every copy (no reset_mask)")
+            index = np.flatnonzero(mask)
+            members = index.tolist()
+        seeds = self._seeds(seed)
+        for i in members:
+            if seeds[i] is not None or self._rngs[i] is None:
+                self._rngs[i] = seeding.np_random(seeds[i])[0]
+        self._reset(index)
+        self._started = True
+        return self._observations(), {}
+
+    def step(
+        self, actions: Any
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Step every copy with its action (see ``autoreset_mode`` for finished copies)."""
+        if not self._started:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        model = self.model
+        order, clearance = model.decode(self._check(actions))
+        mode = self.autoreset_mode
+        done = self._done if self._any_done else None
+        if done is not None and mode == AutoresetMode.DISABLED:
+            raise gym.error.ResetNeeded(
+                f"copies {np.flatnonzero(done).tolist()} ended their episode; reset them "
+                "with reset(options={'reset_mask': mask}) (autoreset_mode=DISABLED)"
+            )
+        if done is not None and mode == AutoresetMode.NEXT_STEP:
+            # The finished copies are reset instead of stepped; the others step.
+            index = np.flatnonzero(done)
+            stepped = np.flatnonzero(~done)
+            if len(stepped):
+                self._step_all_but(index, order, clearance)
+            self._reset(index)
+            reward = model.kernel.reward[:, 0].copy()
+            reward[index] = 0.0
+            info = self._info(live=~done)
+        else:
+            self._advance(order, clearance)
+            self._elapsed += 1
+            stepped = range(self.num_envs)
+            reward = model.kernel.reward[:, 0].copy()
+            info = self._info(live=None)
+        if self.render_mode is not None:
+            self._record(stepped)
+        terminated = np.zeros(self.num_envs, dtype=bool)  # these envs never terminate
+        if self.max_episode_steps is None:
+            truncated = np.zeros(self.num_envs, dtype=bool)
+        else:
+            truncated = self._elapsed >= self.max_episode_steps
+        self._done = truncated | terminated  # a new array: the returned ones stay the caller's
+        self._any_done = bool(self._done.any())
+        if self._any_done and mode == AutoresetMode.SAME_STEP:
+            obs = self._same_step_reset(info)
+        else:
+            obs = self._observations()
+        return obs, reward, terminated, truncated, info
+
+    def render(self) -> tuple[Any, ...] | None:
+        """One frame per copy (a string for ``"ansi"``, an RGB array for ``"rgb_array"``)."""
+        if self.render_mode is None:
+            gym.logger.warn(
+                "render() called without a render_mode; pass render_mode= to "
+                "gymnasium.make_vec (one of " + str(self.metadata["render_modes"]) + ")"
+            )
+            return None
+        if not self._started:
+            raise gym.error.ResetNeeded("call reset() before render()")
+        return tuple(
+            self.env_cls.render_member(self.model, b, self._histories[b], self.render_mode)
+            for b in range(self.num_envs)
+        )
+
+    def close_extras(self, **kwargs: Any) -> None:
+        for history in self._histories:
+            history.clear()
+
+    def __repr__(self) -> str:
+        name = self.spec.id if self.spec is not None else self.env_cls.__name__
+        return f"InventoryVectorEnv({name}, num_envs={self.num_envs})"
+
+    # -------------------------------------------------------------- helpers
+    def _seeds(self, seed: Any) -> list[int | None]:
+        B = self.num_envs
+        if seed is None:
+            return [None] * B
+        if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
+            return [int(seed) + i for i in range(B)]
+        if isinstance(seed, Sequence) and not isinstance(seed, str) and len(seed) == B:
+            return list(seed)
+        raise ConfigError(f"seed must be None, an int or a sequence of {B} ints/None, got {seed!r}")
+
+    def _reset(self, index: np.ndarray | None) -> None:
+        """Reset the copies in ``index`` (all for ``None``) with their generators."""
+        if index is not None and len(index) == self.num_envs:
+            index = None
+        self.model.reset(self._rngs, index)
+        idx = slice(None) if index is None else index
+        self._elapsed[idx] = 0
+        self._done[idx] = False
+        self._any_done = bool(self._done.any())
+        if self.render_mode is not None:
+            for b in range(self.num_envs) if index is None else index.tolist():
+                self._histories[b].clear()
+            self._record(range(self.num_envs) if index is None else index.tolist())
+
+    def _step_all_but(self, index: np.ndarray, order: Any, clearance: Any) -> None:
+        """Step every copy but those in ``index`` (reset right after, NEXT_STEP mode).
+
+        The kernel steps all copies at once; the ones about to be reset only must not use
+        their generators (the model may draw a new block of demand in this step), so
+        their generator states are restored before the reset.
+        """
+        states = [self._rngs[b].bit_generator.state for b in index.tolist()]
+        self._advance(order, clearance)
+        for b, state in zip(index.tolist(), states, strict=True):
+            self._rngs[b].bit_generator.state = state
+        self._elapsed += 1
+
+    def _advance(self, order: np.ndarray, clearance: np.ndarray | float) -> None:
+        """One period of every copy: one batched model step (floats for a single copy)."""
+        model = self.model
+        if getattr(model, "scalar", False):  # the same numbers, without NumPy's overhead
+            model.step1(order.item(), np.asarray(clearance, dtype=float).item())
+        else:
+            model.step(order, clearance)
+
+    def _check(self, actions: Any) -> np.ndarray:
+        """Validate a batch of actions; return it in the model's batch shape."""
+        a = np.asarray(actions)
+        if a.shape != self.action_space.shape:
+            raise ActionError(
+                f"actions must have shape {self.action_space.shape} (one action per copy "
+                f"of {self.single_action_space}), got {a.shape}"
+            )
+        return self.model.check_actions(a.reshape(self._action_shape), self._action_shape[:2])
+
+    def _observations(self) -> np.ndarray:
+        return self.model.obs[:, 0].astype(self._obs_dtype, order="C")
+
+    def _info(self, live: np.ndarray | None) -> dict[str, Any]:
+        """The batched info; ``live`` masks out copies reset in this step."""
+        mask = np.ones(self.num_envs, dtype=bool) if live is None else live
+        info: dict[str, Any] = {}
+        for key, value in self.model.batch_info().items():
+            info[key] = value[:, 0]
+            info["_" + key] = mask
+        return info
+
+    def _same_step_reset(self, info: dict[str, Any]) -> np.ndarray:
+        """SAME_STEP: put the finished copies' last observation and info in ``info``
+        (``final_obs``, ``final_info``), reset them, and return the observations."""
+        done = self._done.copy()
+        index = np.flatnonzero(done)
+        last = self._observations()
+        final_obs = np.full(self.num_envs, None, dtype=object)
+        for b in index.tolist():
+            final_obs[b] = last[b]
+        final_info = {key: (done if key[0] == "_" else v) for key, v in info.items()}
+        live = ~done  # the reset copies' own info is the (empty) reset info
+        for key in final_info:
+            if key[0] == "_":
+                info[key] = live
+        info.update(final_obs=final_obs, _final_obs=done, final_info=final_info, _final_info=done)
+        self._reset(index)
+        return self._observations()
+
+    def _record(self, members: Any) -> None:
+        row = self.env_cls.history_row
+        for b in members:
+            self._histories[b].append(row(self.model, b))
+
+
+def vector_entry_point(env_entry_point: str) -> Callable[..., InventoryVectorEnv]:
+    """The ``vector_entry_point`` for a registered env class (``"module:Class"``).
+
+    ``gymnasium.register(id, entry_point=E, vector_entry_point=vector_entry_point(E))``
+    makes ``gymnasium.make_vec(id, num_envs=N, **kwargs)`` build an
+    :class:`InventoryVectorEnv` of that class.
+    """
+    return functools.partial(InventoryVectorEnv, env_entry_point)

@@ -214,14 +214,14 @@ class InventoryVectorEnv(VectorEnv):
             )
         if done is not None and mode == AutoresetMode.NEXT_STEP:
             # The finished copies are reset instead of stepped; the others step.
-            index = np.flatnonzero(done)
-            stepped = np.flatnonzero(~done)
+            live = ~done
+            index, stepped = np.flatnonzero(done), np.flatnonzero(live)
             if len(stepped):
                 self._step_all_but(index, order, clearance)
             self._reset(index)
             reward = model.kernel.reward[:, 0].copy()
             reward[index] = 0.0
-            info = self._info(live=~done)
+            info = self._info(live=live)
         else:
             self._advance(order, clearance)
             self._elapsed += 1

@@ -15,10 +15,14 @@ from gym_inventory.envs.vector import vector_entry_point
 
 __all__ = ["ENV_IDS", "register_envs"]
 
+# The native vector env of each id (what ``gymnasium.make_vec`` builds), named here so the
+# specs refer to it by a string and stay serialisable (``EnvSpec.to_json``).
+inventory_v0_vector = vector_entry_point("gym_inventory.envs.inventory:InventoryEnv")
+
 _SPECS: dict[str, dict[str, Any]] = {
     "Inventory-v0": dict(
         entry_point="gym_inventory.envs.inventory:InventoryEnv",
-        vector_entry_point=vector_entry_point("gym_inventory.envs.inventory:InventoryEnv"),
+        vector_entry_point="gym_inventory.registration:inventory_v0_vector",
         max_episode_steps=DEFAULT_EPISODE_HOURS,
     ),
 }

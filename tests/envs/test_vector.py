@@ -284,3 +284,10 @@ def test_invalid_reset_and_step_calls():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         venv.close()
+
+
+def test_specs_stay_serialisable():
+    for env_id in gym_inventory.ENV_IDS:
+        spec = gym.spec(env_id)
+        assert isinstance(spec.vector_entry_point, str)
+        assert gym.envs.registration.EnvSpec.from_json(spec.to_json()) == spec

@@ -285,29 +285,30 @@ class InventoryKernel:
         """
         cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
         placed = (ordered > 0) * 1.0
-        # 2) arrivals due now, the capacity rule, backlog first
+        # 2) arrivals due now, the capacity rule, backlog first. (The inputs are never
+        # changed; ``x -= y`` only updates results of this call, in place for arrays.)
         received = arrived if cap is None else minimum(arrived, cap - on_hand)
         if share is not None:
             received = share(received, on_hand)
         disposed = arrived - received
         on_hand = on_hand + received
         if backlog_mode:
-            from_backlog = minimum(backlog, on_hand)
-            backlog = backlog - from_backlog
-            on_hand = on_hand - from_backlog
+            sold = minimum(backlog, on_hand)  # the backlog served first
+            backlog = backlog - sold
+            on_hand -= sold
         # 3) clearance, then demand served from stock
         no_clearance = isinstance(clearance, float | int) and clearance == 0
         if no_clearance:  # (skipping it leaves every result bit for bit the same)
             cleared = 0.0
         else:
             cleared = minimum(clearance, on_hand)
-            on_hand = on_hand - cleared
+            on_hand -= cleared
         served = minimum(demand, on_hand)
-        on_hand = on_hand - served
+        on_hand -= served
         unmet = demand - served
         if backlog_mode:
-            sold = from_backlog + served
-            backlog = backlog + unmet
+            sold += served
+            backlog += unmet
             lost = 0.0
             penalized = backlog
         else:
@@ -315,13 +316,13 @@ class InventoryKernel:
             penalized = lost
         # 4) money: the sum of each flow times its price, in FLOW_FIELDS order
         reward = ordered * m_ord
-        reward = reward + placed * m_fix
-        reward = reward + disposed * m_disp
+        reward += placed * m_fix
+        reward += disposed * m_disp
         if not no_clearance:
-            reward = reward + cleared * m_clear
-        reward = reward + sold * m_sold
-        reward = reward + penalized * m_pen
-        reward = reward + on_hand * m_hold
+            reward += cleared * m_clear
+        reward += sold * m_sold
+        reward += penalized * m_pen
+        reward += on_hand * m_hold
         return (
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
             backlog, on_hand, demand, reward,

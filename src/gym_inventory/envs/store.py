@@ -415,7 +415,8 @@ class StoreModel:
 
     def batch_info(self) -> dict[str, np.ndarray]:
         """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays."""
-        return self._info(self.kernel._buf.copy(), self._obs_t[_IN_TRANSIT].copy(), self._prices)
+        rows = [row.copy() for row in self.kernel._buf]  # (one large copy would be slower)
+        return self._info(rows, self._obs_t[_IN_TRANSIT].copy(), self._prices)
 
 
 _FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}

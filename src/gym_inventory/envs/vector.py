@@ -21,6 +21,7 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from gym_inventory.core.config import check_int
 from gym_inventory.errors import ActionError, ConfigError
 
 __all__ = ["InventoryVectorEnv", "vector_entry_point"]
@@ -70,8 +71,12 @@ class InventoryVectorEnv(VectorEnv):
     Parameters
     ----------
     env_cls : type or str
-        The single env class (or ``"module:Class"``); it must offer
-        ``make_model(batch_size, **env_kwargs)``.
+        The single env class (or ``"module:Class"``). It must offer
+        ``make_model(batch_size, **env_kwargs)``, the batched single-product model behind
+        it (the interface in the Notes of :class:`~gym_inventory.envs.StoreModel`,
+        including ``batch_info()``), whose defaults are those of ``env_cls.__init__``;
+        rendering needs its ``history_row(model, b)`` and ``render_member(model, b,
+        history, render_mode)`` too (as :class:`~gym_inventory.envs.InventoryEnv` has).
     num_envs : int
         Number of copies.
     max_episode_steps : int, optional
@@ -109,8 +114,6 @@ class InventoryVectorEnv(VectorEnv):
         render_mode: str | None = None,
         **env_kwargs: Any,
     ) -> None:
-        from gym_inventory.core.config import check_int
-
         self.env_cls = env_cls = _load(env_cls)
         self.num_envs = B = check_int("num_envs", num_envs, low=1)
         self.max_episode_steps = (
@@ -274,7 +277,7 @@ class InventoryVectorEnv(VectorEnv):
         if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
             return [int(seed) + i for i in range(B)]
         if isinstance(seed, Sequence) and not isinstance(seed, str) and len(seed) == B:
-            return list(seed)
+            return [int(s) if isinstance(s, np.integer) else s for s in seed]
         raise ConfigError(f"seed must be None, an int or a sequence of {B} ints/None, got {seed!r}")
 
     def _reset(self, index: np.ndarray | None) -> None:
@@ -359,9 +362,10 @@ class InventoryVectorEnv(VectorEnv):
 
 
 def vector_entry_point(env_entry_point: str) -> Callable[..., InventoryVectorEnv]:
-    """The ``vector_entry_point`` for a registered env class (``"module:Class"``).
+    """The vector env creator of an env class (``"module:Class"``) for ``gymnasium.register``.
 
     ``gymnasium.register(id, entry_point=E, vector_entry_point=vector_entry_point(E))``
+    (or a ``"module:name"`` string naming the result, which keeps the spec serialisable)
     makes ``gymnasium.make_vec(id, num_envs=N, **kwargs)`` build an
     :class:`InventoryVectorEnv` of that class.
     """

@@ -17,7 +17,7 @@ import numpy as np
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream"]
+__all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -63,6 +63,46 @@ class DemandSource(abc.ABC):
     def stationary(self) -> bool:
         """Whether every period has the same distribution (i.i.d. demand)."""
         return False
+
+    # ---- scaling: what lets :class:`~gym_inventory.demand.SeasonalDemand` run over any base
+    def sample_scaled(self, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
+        """Draw one demand per entry of ``scale``, with mean ``scale * mean``.
+
+        Only for stationary sources. The default draws ``x`` from the source and
+        rounds ``scale * x`` stochastically (down, or up with probability equal to the
+        fractional part), which keeps the mean exact and the demand integer. Families
+        with a natural scaled member (Poisson, negative binomial, normal) override it.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The caller's generator.
+        scale : ndarray of float, shape (n,)
+            Non-negative multipliers of the mean.
+
+        Returns
+        -------
+        ndarray of float64, shape (n,)
+        """
+        scale = np.asarray(scale, dtype=np.float64)
+        x = self.sample(rng, np.zeros(len(scale), dtype=np.int64)) * scale
+        return stochastic_round(rng, x)
+
+    def distribution_scaled(self, scale: float) -> Any:
+        """The frozen ``scipy.stats`` distribution of :meth:`sample_scaled` at ``scale``.
+
+        Raises :class:`NotImplementedError` when there is no closed form.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no closed-form scaled distribution")
+
+
+def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Round non-negative ``x`` down, or up with probability equal to its fractional part.
+
+    Unbiased (``E[result] = x``); draws ``len(x)`` uniforms from ``rng``.
+    """
+    low = np.floor(x)
+    return low + (rng.random(len(x)) < (x - low))
 
 
 class DemandStream:

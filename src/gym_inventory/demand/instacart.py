@@ -196,10 +196,13 @@ def _header(f: _DataFile) -> list[str]:
     return next(csv.reader([line]))
 
 
-def _read(
+def _batches(
     f: _DataFile, columns: dict[str, str], nullable: Sequence[str] = ()
-) -> dict[str, np.ndarray]:
-    """Read ``columns`` (name -> arrow type name) of ``f`` into NumPy arrays."""
+) -> Iterator[dict[str, np.ndarray]]:
+    """Stream ``columns`` (name -> arrow type name) of ``f`` as NumPy arrays, block by block.
+
+    Memory stays bounded by the block size however large the file is.
+    """
     pa = require("pyarrow", "data", "reading the Instacart data")
     pcsv = require("pyarrow.csv", "data", "reading the Instacart data")
     header = _header(f)
@@ -211,13 +214,21 @@ def _read(
     types = {c: getattr(pa, t)() for c, t in columns.items()}
     try:
         with f.open() as stream:
-            table = pcsv.read_csv(
+            reader = pcsv.open_csv(
                 stream,
                 read_options=pcsv.ReadOptions(block_size=_BLOCK),
                 convert_options=pcsv.ConvertOptions(
                     include_columns=list(columns), column_types=types
                 ),
             )
+            for batch in reader:
+                out = {}
+                for c in columns:
+                    col = batch.column(c)
+                    if col.null_count and c not in nullable:
+                        raise DataError(f"{f.label}: column {c!r} has empty value(s)")
+                    out[c] = col.to_numpy(zero_copy_only=False)
+                yield out
     except pa.ArrowInvalid as exc:
         msg = str(exc)
         m = re.search(r"column #(\d+): CSV conversion error to (\w+): (.*)", msg)
@@ -229,13 +240,19 @@ def _read(
         raise DataError(f"cannot parse {f.label}: {msg}") from exc
     except OSError as exc:
         raise DataError(f"cannot read {f.label}: {exc}") from exc
-    out = {}
-    for c in columns:
-        col = table.column(c)
-        if col.null_count and c not in nullable:
-            raise DataError(f"{f.label}: column {c!r} has {col.null_count} empty value(s)")
-        out[c] = col.to_numpy(zero_copy_only=False)
-    return out
+
+
+def _read(
+    f: _DataFile, columns: dict[str, str], nullable: Sequence[str] = ()
+) -> dict[str, np.ndarray]:
+    """Read ``columns`` (name -> arrow type name) of ``f`` whole into NumPy arrays."""
+    parts = list(_batches(f, columns, nullable))
+    return {
+        c: np.concatenate([p[c] for p in parts])
+        if parts
+        else np.array([], dtype=object if t == "string" else t)
+        for c, t in columns.items()
+    }
 
 
 # ----------------------------------------------------------------------- aggregation
@@ -273,24 +290,25 @@ def _aggregate(path: str | os.PathLike | None, eval_set: str) -> tuple[np.ndarra
     orders, oid, how = _order_hours(path)
     lines = _locate(path, f"order_products__{eval_set}")
     lut = _order_lookup(orders, oid, how)
-    x = _read(lines, {"order_id": "int64", "product_id": "int64"})
-    o, p = x["order_id"], x["product_id"]
-    if len(p) and (p.min() < 0 or p.max() >= MAX_PRODUCT_ID):
-        raise DataError(
-            f"{lines.label}: column 'product_id' must be in 0..{MAX_PRODUCT_ID - 1}, "
-            f"got {int(p.min() if p.min() < 0 else p.max())}"
-        )
-    h = np.full(len(o), -1, dtype=np.int64)
-    ok = (o >= 0) & (o < len(lut))
-    h[ok] = lut[o[ok]]
-    del o, ok
-    found = h >= 0
-    orphans = len(h) - int(np.count_nonzero(found))
-    if orphans:
-        p, h = p[found], h[found]
-    key = p * HOURS_PER_WEEK + h
-    del p, h, found
-    counts = np.bincount(key)
+    counts = np.zeros(0, dtype=np.int64)
+    orphans = 0
+    for x in _batches(lines, {"order_id": "int64", "product_id": "int64"}):
+        o, p = x["order_id"], x["product_id"]
+        if len(p) and (p.min() < 0 or p.max() >= MAX_PRODUCT_ID):
+            raise DataError(
+                f"{lines.label}: column 'product_id' must be in 0..{MAX_PRODUCT_ID - 1}, "
+                f"got {int(p.min() if p.min() < 0 else p.max())}"
+            )
+        h = lut[np.clip(o, 0, len(lut) - 1)]
+        h[(o < 0) | (o >= len(lut))] = -1
+        found = h >= 0
+        n_found = int(np.count_nonzero(found))
+        if n_found < len(h):
+            orphans += len(h) - n_found
+            p, h = p[found], h[found]
+        batch = np.bincount(p * HOURS_PER_WEEK + h, minlength=len(counts))
+        batch[: len(counts)] += counts
+        counts = batch
     nz = np.flatnonzero(counts)
     return nz, counts[nz], orphans
 

@@ -91,9 +91,27 @@ class DemandSource(abc.ABC):
     def distribution_scaled(self, scale: float) -> Any:
         """The frozen ``scipy.stats`` distribution of :meth:`sample_scaled` at ``scale``.
 
-        Raises :class:`NotImplementedError` when there is no closed form.
+        The default handles stationary sources whose :meth:`distribution` has a finite
+        support: each value ``v`` of probability ``p`` puts ``p * (1 - f)`` on
+        ``floor(s v)`` and ``p * f`` on ``floor(s v) + 1``, ``f`` the fractional part of
+        ``s v``. Raises :class:`NotImplementedError` when there is no closed form.
         """
-        raise NotImplementedError(f"{type(self).__name__} has no closed-form scaled distribution")
+        from scipy import stats
+
+        d = self.distribution(0)
+        lo, hi = d.support()
+        if not (self.stationary and np.isfinite(hi) and hi - lo <= 1_000_000):
+            raise NotImplementedError(
+                f"{type(self).__name__} has no closed-form scaled distribution"
+            )
+        k = np.arange(lo, hi + 1)
+        p = d.pmf(k)
+        x = k * float(scale)
+        low = np.floor(x)
+        frac = x - low
+        values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
+        probs = np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
+        return stats.rv_discrete(values=(values, probs))
 
 
 def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:

@@ -93,7 +93,7 @@ class EmpiricalDemand(DemandSource):
             i = int(np.flatnonzero(bad)[0])
             raise DataError(
                 f"demand series from {where} must hold non-negative integers; "
-                f"entry {i} is {arr[i]!r}"
+                f"entry {i} is {float(arr[i])!r}"
             )
         self.series = arr
         self.mode = mode
@@ -112,15 +112,9 @@ class EmpiricalDemand(DemandSource):
     def distribution(self, period: int) -> Any:
         stats = require("scipy.stats", "all", "DemandSource.distribution()")
         if self.mode == "replay":
-            v = int(self.sample(None, np.array([period]))[0])  # type: ignore[arg-type]
-            return stats.randint(v, v + 1)
+            return stats.rv_discrete(values=(self.mean(np.array([period])), [1.0]))
         values, counts = np.unique(self.series, return_counts=True)
         return stats.rv_discrete(values=(values, counts / counts.sum()))
-
-    def distribution_scaled(self, scale: float) -> Any:
-        if scale != 1.0 or self.mode == "replay":
-            raise NotImplementedError("EmpiricalDemand has no closed-form scaled distribution")
-        return self.distribution(0)
 
     @property
     def stationary(self) -> bool:

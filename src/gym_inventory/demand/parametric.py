@@ -35,7 +35,7 @@ def _stats():
 
 
 class _Stationary(DemandSource):
-    """I.i.d. demand: the same distribution every period."""
+    """I.i.d. demand: the same distribution every period (the scaled one at scale 1)."""
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)
@@ -132,7 +132,9 @@ def _rounded_normal_pmf(mu: float, sigma: float) -> tuple[np.ndarray, np.ndarray
     hi = max(lo + 1, math.ceil(mu + 12 * sigma))
     k = np.arange(lo, hi + 1, dtype=np.float64)
     # Phi((k + 0.5 - mu) / sigma) via erfc, which is accurate in both tails.
-    cdf = np.array([0.5 * math.erfc(-(v + 0.5 - mu) / (sigma * math.sqrt(2))) for v in k])
+    with np.errstate(over="ignore"):  # a tiny sigma makes z infinite: erfc handles it
+        z = (k + 0.5 - mu) / (sigma * math.sqrt(2))
+    cdf = np.array([0.5 * math.erfc(-v) for v in z.tolist()])
     pmf = np.diff(cdf, prepend=0.0)  # everything below lo + 0.5 goes to lo (0 or negligible)
     return k, pmf / pmf.sum()
 
@@ -214,9 +216,7 @@ class DiscreteDemand(_Stationary):
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return rng.choice(self.values, size=len(periods), p=self.pmf)
 
-    def distribution_scaled(self, scale: float) -> Any:
-        if scale != 1.0:
-            raise NotImplementedError("DiscreteDemand has no closed-form scaled distribution")
+    def distribution(self, period: int) -> Any:
         return _stats().rv_discrete(values=(self.values, self.pmf))
 
     def __repr__(self) -> str:
@@ -237,12 +237,8 @@ class ConstantDemand(_Stationary):
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)
 
-    def distribution_scaled(self, scale: float) -> Any:
-        x = self._mean * scale
-        lo = math.floor(x)
-        if x == lo:
-            return _stats().randint(lo, lo + 1)
-        return _stats().rv_discrete(values=([lo, lo + 1], [lo + 1 - x, x - lo]))
+    def distribution(self, period: int) -> Any:
+        return _stats().rv_discrete(values=([self.value], [1.0]))
 
     def __repr__(self) -> str:
         return f"ConstantDemand(value={self.value!r})"

@@ -71,6 +71,7 @@ __all__ = [
     "cache_dir",
     "load_counts",
     "products",
+    "summary",
     "top_products",
 ]
 
@@ -564,6 +565,56 @@ def top_products(
         "order_count",
     ]
     return out[cols].head(n).reset_index(drop=True)
+
+
+def summary(
+    path: str | os.PathLike | None = None,
+    top: int = 10,
+    output: str | os.PathLike | None = "instacart_heatmap.png",
+) -> str:
+    """A text summary of the data; saves the day-of-week x hour heat map to ``output``.
+
+    Row counts of every file (orders by ``eval_set``), the ``top`` products with names,
+    and the store's prior order lines per day of week and hour (a PNG; skipped when
+    ``output`` is None). This is ``gym-inventory instacart summary [PATH]``.
+    """
+    where = "the bundled sample" if path is None else str(path)
+    f = _locate(path, "orders")
+    sets, n = np.unique(_read(f, {"eval_set": "string"})["eval_set"], return_counts=True)
+    lines = [f"Instacart data: {where}", "", "rows:"]
+    lines.append(
+        f"  orders.csv                  {n.sum():>12,}  ("
+        + ", ".join(f"{s} {c:,}" for s, c in zip(sets.tolist(), n.tolist(), strict=True))
+        + ")"
+    )
+    for s in EVAL_SETS:
+        key, count = _counts_arrays(path, (s,))
+        lines.append(
+            f"  order_products__{s + '.csv':12s}{int(count.sum()):>12,}  "
+            f"({len(np.unique(key // HOURS_PER_WEEK)):,} products ordered)"
+        )
+    cat = products(path)
+    lines.append(
+        f"  products.csv                {len(cat):>12,}  "
+        f"({cat.aisle.nunique()} aisles, {cat.department.nunique()} departments)"
+    )
+    best = top_products(top, path)
+    lines += ["", f"top {len(best)} products (prior order lines):"]
+    for r in best.itertuples(index=False):
+        lines.append(
+            f"  {r.product_id:>6d}  {r.product_name[:44]:44s} {r.department[:14]:14s}"
+            f" {r.order_count:>10,}"
+        )
+    if output is not None:
+        from gym_inventory.plotting import plot_hour_of_week
+
+        fig = plot_hour_of_week(
+            hour_of_week_counts(None, path), f"Instacart prior order lines ({where})"
+        )
+        fig.savefig(output, dpi=100)
+        require("matplotlib.pyplot", "plot", "the heat map").close(fig)
+        lines += ["", f"heat map (day of week x hour) saved to {output}"]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- timeline

@@ -179,3 +179,20 @@ def test_env_demand_by_name_equals_object():
     da = [a.step(1)[4]["demand"] for _ in range(50)]
     db = [b.step(1)[4]["demand"] for _ in range(50)]
     assert da == db
+
+
+def test_default_env_needs_only_numpy():
+    """The default demand reads pre-aggregated counts: no pandas, pyarrow or scipy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "for m in ('pandas', 'pyarrow', 'scipy'): sys.modules[m] = None\n"
+        "import gymnasium as gym, gym_inventory\n"
+        "env = gym.make('Inventory-v0'); env.reset(seed=0); env.step(1)\n"
+        "from gym_inventory.demand.instacart import load_counts\n"
+        "try:\n    load_counts()\nexcept ImportError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 'pip install "gym-inventory[data]"' in out.stdout

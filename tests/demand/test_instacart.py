@@ -307,6 +307,7 @@ def test_cache_reused_and_invalidated(tmp_path, monkeypatch):
 
     real = instacart._aggregate
     monkeypatch.setattr(instacart, "_aggregate", boom)
+    instacart._MEMO.clear()  # read the disk cache, not the in-process memo
     pd.testing.assert_frame_equal(load_counts(path), first)
     # a changed file (size and mtime) is aggregated again
     lines = raw("order_products__prior").decode() + "2539329,1,99,0\n"

@@ -69,8 +69,10 @@ __all__ = [
     "InstacartDataWarning",
     "InstacartDemand",
     "cache_dir",
+    "hour_of_week_counts",
     "load_counts",
     "products",
+    "reconstruct_calendar",
     "summary",
     "top_products",
 ]
@@ -261,17 +263,22 @@ def _order_hours(path: str | os.PathLike | None) -> tuple[_DataFile, np.ndarray,
     """Orders as (file, order_id, hour of week = 24 * dow + hour), validated."""
     f = _locate(path, "orders")
     o = _read(f, {"order_id": "int64", "order_dow": "int8", "order_hour_of_day": "int8"})
-    oid, dow, hour = o["order_id"], o["order_dow"], o["order_hour_of_day"]
-    for name, v, hi in (("order_dow", dow, 6), ("order_hour_of_day", hour, 23)):
+    _check_orders(f, o)
+    return f, o["order_id"], o["order_dow"].astype(np.int16) * 24 + o["order_hour_of_day"]
+
+
+def _check_orders(f: _DataFile, o: dict[str, np.ndarray]) -> None:
+    """Days in 0..6, hours in 0..23, non-negative order ids."""
+    for name, hi in (("order_dow", 6), ("order_hour_of_day", 23)):
+        v = o[name]
         bad = (v < 0) | (v > hi)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise DataError(
                 f"{f.label}: column {name!r} must be in 0..{hi}; row {i + 1} has {int(v[i])}"
             )
-    if len(oid) and oid.min() < 0:
+    if len(o["order_id"]) and o["order_id"].min() < 0:
         raise DataError(f"{f.label}: column 'order_id' must be non-negative")
-    return f, oid, dow.astype(np.int16) * 24 + hour
 
 
 def _order_lookup(f: _DataFile, oid: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -324,6 +331,21 @@ def cache_dir() -> Path:
     return Path(xdg) / "gym-inventory"
 
 
+#: In-process memo of the last few aggregates (many sources built from one download).
+_MEMO: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+
+
+def _memo(
+    ident: str, value: tuple[np.ndarray, np.ndarray, int]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    for a in value[:2]:
+        a.flags.writeable = False
+    while len(_MEMO) >= 4:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[ident] = value
+    return value
+
+
 def _cached_aggregate(
     path: str | os.PathLike | None, eval_set: str, cache: bool
 ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -333,14 +355,16 @@ def _cached_aggregate(
         return _aggregate(path, eval_set)
     files = [_locate(path, "orders"), _locate(path, f"order_products__{eval_set}")]
     ident = "\n".join([f"v{_CACHE_VERSION}", eval_set, *(f.stat_key() for f in files)])
+    if ident in _MEMO:
+        return _MEMO[ident]
     target = cache_dir() / f"counts-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.npz"
     if target.is_file():
         try:
             with np.load(target) as z:
-                return z["key"], z["count"], int(z["orphans"])
+                return _memo(ident, (z["key"], z["count"], int(z["orphans"])))
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             pass  # a damaged cache entry is recomputed and rewritten
-    key, count, orphans = _aggregate(path, eval_set)
+    key, count, orphans = _memo(ident, _aggregate(path, eval_set))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp.npz")
@@ -647,7 +671,7 @@ def reconstruct_calendar(
         "days_since_prior_order": "float64",
     }
     o = _read(f, cols, nullable=("days_since_prior_order",))
-    _order_hours(path)  # validates days and hours with the same messages as the counts
+    _check_orders(f, o)
     order = np.lexsort((o["order_number"], o["user_id"]))
     user, number = o["user_id"][order], o["order_number"][order]
     gap = np.nan_to_num(o["days_since_prior_order"][order], nan=0.0)
@@ -670,17 +694,15 @@ def _timeline(
     product_id: int, path: Any, eval_sets: tuple[str, ...], weeks: int, seed: int
 ) -> np.ndarray:
     oid, hour = reconstruct_calendar(path, weeks, seed)
-    orders = _locate(path, "orders")
-    lut = _order_lookup(orders, oid, hour)
-    lines = []
+    lut = _order_lookup(_locate(path, "orders"), oid, hour)
+    hours = []
     for s in eval_sets:
-        f = _locate(path, f"order_products__{s}")
-        x = _read(f, {"order_id": "int64", "product_id": "int64"})
-        o = x["order_id"][x["product_id"] == product_id]
-        o = o[(o >= 0) & (o < len(lut))]
-        h = lut[o]
-        lines.append(h[h >= 0])
-    h = np.concatenate(lines)
+        lines = _locate(path, f"order_products__{s}")
+        for x in _batches(lines, {"order_id": "int64", "product_id": "int64"}):
+            o = x["order_id"][x["product_id"] == product_id]
+            h = lut[o[(o >= 0) & (o < len(lut))]]
+            hours.append(h[h >= 0])
+    h = np.concatenate(hours)
     if len(h) == 0:
         raise DataError(f"product {product_id} has no order lines in {eval_sets} at {path!r}")
     return np.bincount(h, minlength=24 * 7 * weeks).astype(np.float64)

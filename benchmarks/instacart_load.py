@@ -145,6 +145,32 @@ def peak_rss():
                 return int(line.split()[1]) * 1024
 """
 
+
+def write_catalogue(out: Path, seed: int = 0) -> None:
+    """``products.csv`` (49,688 synthetic names) and the real aisles and departments."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    from gym_inventory.demand.instacart import DATA_DIR
+
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1, N_PRODUCTS + 1)
+    table = pa.table(
+        {
+            "product_id": ids,
+            "product_name": pa.array([f"Product {i}, synthetic" for i in ids]),
+            "aisle_id": rng.integers(1, 135, N_PRODUCTS),
+            "department_id": rng.integers(1, 22, N_PRODUCTS),
+        }
+    )
+    pcsv.write_csv(table, out / "products.csv")
+    for name in ("aisles", "departments"):
+        text = gzip.decompress((DATA_DIR / f"{name}.csv.gz").read_bytes())
+        (out / f"{name}.csv").write_bytes(text)
+
+
 OURS = """
 import time, json, numpy as np, sys
 {PEAK}
@@ -213,6 +239,7 @@ def main() -> None:
         if not (data / "order_products__prior.csv").exists():
             t = time.perf_counter()
             write_dataset(data)
+            write_catalogue(data)
             size = sum(f.stat().st_size for f in data.iterdir()) / 1e6
             print(
                 f"wrote synthetic full-size data ({size:.0f} MB) in {time.perf_counter() - t:.1f} s"

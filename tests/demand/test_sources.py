@@ -201,19 +201,16 @@ def test_invalid_sources(make, error, message):
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    mu=st.floats(0.0, 50.0),
-    cv=st.floats(0.0, 2.0),
-    scale=st.floats(0.0, 3.0),
-)
-def test_rounded_normal_pmf_is_a_distribution(mu, cv, scale):
-    src = NormalDemand(mu, cv * mu)
-    d = src.distribution_scaled(scale)
-    assert d.mean() >= 0
+@given(mu=st.floats(-5.0, 50.0), cv=st.floats(0.0, 2.0), scale=st.floats(0.0, 3.0))
+def test_rounded_normal_distribution_and_scaling(mu, cv, scale):
+    src = NormalDemand(mu, cv * abs(mu))
+    d = src.distribution(0)
     assert d.cdf(-1) == 0
-    assert d.mean() == pytest.approx(
-        NormalDemand(mu * scale, cv * mu * scale).mean(np.arange(1))[0], abs=1e-9
-    )
+    assert d.mean() == pytest.approx(src.mean(np.arange(1))[0], rel=1e-9, abs=1e-12)
+    if src.mean(np.arange(1))[0] > 0:  # stochastic rounding keeps the mean exact
+        assert src.distribution_scaled(scale).mean() == pytest.approx(
+            scale * d.mean(), rel=1e-9, abs=1e-12
+        )
 
 
 def test_instacart_profile_smoothing_and_scale():
@@ -241,3 +238,33 @@ def test_instacart_timeline_replays_real_lines():
     assert both.series.sum() > 751
     scaled = InstacartDemand(24852, mode="timeline", weeks=8, seed=3, mean=2.0)
     assert scaled.mean(np.arange(len(src.series))).mean() == pytest.approx(2.0)
+
+
+BASES = {
+    "poisson": lambda m: PoissonDemand(m),
+    "negative_binomial": lambda m: NegativeBinomialDemand(m, 2 * m + 1),
+    "normal": lambda m: NormalDemand(m, m / 3 + 0.1),
+    "constant": lambda m: ConstantDemand(round(m) + 1),
+    "discrete": lambda m: DiscreteDemand([0.25, 0.75], values=[0, round(m) + 1]),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    profile=st.lists(st.floats(0.0, 10.0), min_size=168, max_size=168).filter(lambda p: sum(p) > 0),
+    mean=st.floats(0.1, 30.0),
+    base=st.sampled_from(sorted(BASES)),
+    start=st.integers(0, 167),
+    hour=st.integers(0, 10_000),
+)
+def test_seasonal_mean_is_weekly_average_for_every_base(profile, mean, base, start, hour):
+    src = SeasonalDemand(profile, mean, start, BASES[base](mean))
+    week = src.mean(np.arange(HOURS_PER_WEEK))
+    assert week.mean() == pytest.approx(mean, rel=1e-9)
+    prof = np.asarray(profile)
+    assert src.mean(np.array([hour]))[0] == pytest.approx(
+        mean * prof[(hour + start) % 168] / prof.mean(), rel=1e-9
+    )
+    assert src.distribution(hour).mean() == pytest.approx(
+        src.mean(np.array([hour]))[0], rel=1e-6, abs=1e-9
+    )

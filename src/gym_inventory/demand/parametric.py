@@ -145,9 +145,10 @@ class NormalDemand(_Stationary):
     Demand is :math:`\max(0, \mathrm{round}(X))` with :math:`X \sim N(\mu, \sigma^2)`.
     Rounding and truncation move the mean away from :math:`\mu` when :math:`\mu` is
     within a few :math:`\sigma` of 0; :meth:`mean` and :meth:`distribution` are those of
-    the demand actually drawn (computed exactly from the normal CDF). Scaled by ``s``,
-    :math:`\mu` and :math:`\sigma` are both multiplied by ``s`` (constant coefficient of
-    variation).
+    the demand actually drawn (computed exactly from the normal CDF). Scaled by ``s``
+    (in :class:`SeasonalDemand`), a draw is multiplied by ``s`` and rounded
+    stochastically, which keeps the mean exactly ``s`` times this mean (scaling
+    :math:`\mu` and :math:`\sigma` instead would not, because of the truncation).
 
     Parameters
     ----------
@@ -167,13 +168,8 @@ class NormalDemand(_Stationary):
         x = rng.normal(self.mu, self.sigma, size=len(periods))
         return np.maximum(np.rint(x), 0.0)
 
-    def sample_scaled(self, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
-        s = np.asarray(scale, dtype=np.float64)
-        return np.maximum(np.rint(rng.normal(self.mu * s, self.sigma * s)), 0.0)
-
-    def distribution_scaled(self, scale: float) -> Any:
-        k, p = _rounded_normal_pmf(self.mu * scale, self.sigma * scale)
-        return _stats().rv_discrete(values=(k, p))
+    def distribution(self, period: int) -> Any:
+        return _stats().rv_discrete(values=_rounded_normal_pmf(self.mu, self.sigma))
 
     def __repr__(self) -> str:
         return f"NormalDemand(mu={self.mu!r}, sigma={self.sigma!r})"

@@ -32,7 +32,7 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.envs.store import StoreModel
-from gym_inventory.errors import ConfigError
+from gym_inventory.errors import ConfigError, require
 from gym_inventory.multi.multi_product_v0 import MultiProductEnv, _weekly_means
 
 __all__ = [
@@ -255,8 +255,7 @@ def tune_coupled(
 
 def stats_t_half_width(x: Any) -> float:
     """Half-width of the 95 % Student-t confidence interval of the mean of ``x``."""
-    from scipy import stats
-
+    stats = require("scipy.stats", "baselines", "confidence intervals")
     x = np.asarray(x, dtype=np.float64)
     if len(x) < 2:
         return math.nan

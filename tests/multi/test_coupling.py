@@ -152,3 +152,30 @@ def test_budget_example():
     k = InventoryKernel([cfg] * 2, 1, CouplingConfig(budget=9.0))
     k.step(np.array([[10.0, 20.0]]), 0.0, np.zeros((1, 2)))
     np.testing.assert_array_equal(k.ordered, [[0, 0]])
+
+
+def test_env_both_rules_bind_example():
+    # orders 30, 30, 30 at unit cost 2 and fixed cost 5 cost 195 > budget 100:
+    # f = (100 - 15) / 180 -> 14 units each (spend 99); the 42 arriving units (lead time
+    # 0) exceed the 40 free units: 13.33 each -> 13, 13, 13 + 1 leftover to product_0.
+    env = multi_product_v0.parallel_env(
+        n_products=3,
+        demand=[PoissonDemand(0.0)] * 3,
+        initial_stock=0,
+        shared_capacity=40,
+        budget=100,
+        unit_cost=2.0,
+        fixed_cost=5.0,
+        disposal_cost=1.0,
+        lead_time=0,
+    )
+    env.reset(seed=0)
+    obs, rew, *_, infos = env.step(dict.fromkeys(env.agents, 0))
+    assert [infos[a]["requested"] for a in env.agents] == [30, 30, 30]
+    assert [infos[a]["ordered"] for a in env.agents] == [14, 14, 14]
+    assert [infos[a]["received"] for a in env.agents] == [14, 13, 13]
+    assert [infos[a]["disposed"] for a in env.agents] == [0, 1, 1]
+    assert sum(i["ordering"] for i in infos.values()) == 99
+    assert obs["product_2"][11] == 1.0  # warehouse full
+    assert obs["product_2"][13] == pytest.approx(1 / 100)  # 1 of 100 left unspent
+    assert rew["product_0"] == pytest.approx(-(99 + 2 + 40 * 0.1))  # ordering, disposal, holding

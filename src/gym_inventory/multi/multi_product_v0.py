@@ -176,25 +176,30 @@ class MultiProductEnv(ParallelEnv):
 
     ## The period (one step = one hour)
 
-    1. The agents act: each product's order (``unit_cost`` per unit plus ``fixed_cost``
-       per order) and clearance sale are decoded from its action. **Budget rule**: if the
-       orders cost more than ``budget``, every product's order $q_i$ is scaled by the
-       same factor and rounded down:
-       $q_i' = \lfloor q_i f \rfloor$ with $f = (B - \sum_{i: q_i>0} K_i) / \sum_i c_i q_i$
-       clipped to $[0, 1]$; a product whose order rounds to zero pays no fixed cost; if
-       the budget does not even cover the fixed costs, nothing is ordered. The money
-       spent on orders never exceeds ``budget``.
-    2. Orders due this hour arrive (lead time $L$: an order placed in hour $t$ arrives
-       at the start of hour $t + L$; $L = 0$ arrives at once). Each product first
-       accepts at most its own free ``capacity``. **Shared-capacity rule**: if the
+    The period of ``Inventory-v0`` with two coupling rules (applied by the kernel):
+
+    1. Orders due this hour arrive (an order placed in hour $t$ with lead time $L$
+       arrives at the start of hour $t + L$; with $L = 0$ the order placed in step 2
+       arrives at once, before demand: the budget rule applies to it first). Each product
+       first accepts at most its own free ``capacity``. **Shared-capacity rule**: if the
        accepted arrivals $a_i$ exceed the warehouse's free space
-       $F = C - \sum_i \text{on hand}_i$, product $i$ receives
-       $\lfloor a_i F / \sum_j a_j \rfloor$ (proportional allocation) and the
-       $F - \sum_i \lfloor \cdot \rfloor$ leftover units of space go one each to the
-       products with the largest fractional remainders (ties to the lower index):
-       exactly $F$ units are accepted, never more, and no product receives more than
-       it was due. Units not accepted are disposed of at ``disposal_cost`` per unit.
-       In backorder mode arrivals first serve the backlog.
+       $F = C - \sum_i \text{on hand}_i$ (``shared_capacity`` $C$), product $i$
+       receives $\lfloor a_i F / \sum_j a_j \rfloor$ (proportional allocation) and the
+       $F - \sum_i \lfloor a_i F / \sum_j a_j \rfloor$ leftover units of space go one
+       each to the products with the largest fractional remainders (ties to the lower
+       product index). So exactly $F$ units are accepted, never more, no product
+       receives more than it was due, and each receives its proportional share to within
+       one unit. Units not accepted are disposed of at ``disposal_cost`` per unit. Space
+       is checked before arrivals serve any backlog (backorder mode).
+    2. The agents act: each product's order (``unit_cost`` $c_i$ per unit plus
+       ``fixed_cost`` $K_i$ per order) and clearance sale are decoded from its action.
+       **Budget rule**: if the orders $q_i$ cost more than ``budget`` $B$, i.e.
+       $\sum_i c_i q_i + \sum_{i: q_i > 0} K_i > B$, every order is scaled by the same
+       factor and rounded down, $q_i' = \lfloor q_i f \rfloor$ with
+       $f = (B - \sum_{i: q_i > 0} K_i) / \sum_i c_i q_i$ clipped to $[0, 1]$; a
+       product whose order rounds to zero pays no fixed cost; if the budget does not
+       cover the fixed costs, nothing is ordered. Hence the money spent on orders never
+       exceeds $B$, and orders that fit the budget are untouched.
     3. Clearance sales, then demand served from stock at ``price`` per unit.
     4. Unmet demand is lost (default) or backlogged (``backlog=True``).
     5. Holding cost on the stock left at the end of the hour; ``penalty_cost`` per unit

@@ -131,7 +131,7 @@ def default_demand_sources(
     Examples
     --------
     >>> sources = default_demand_sources(3)
-    >>> [round(s.mean_per_hour, 2) for s in sources]
+    >>> [round(float(s.mean(np.arange(168)).mean()), 2) for s in sources]
     [10.0, 6.16, 4.63]
     """
     n = check_int("n_products", n_products, low=1)
@@ -245,7 +245,7 @@ class MultiProductEnv(ParallelEnv):
     With ``agent_info=True`` (default) each agent's ``info`` carries its product's
     breakdown with ``Inventory-v0``'s keys plus ``requested`` (units its action asked
     for, before the budget rule); with ``agent_info=False`` the infos are empty dicts
-    (faster with many products; the arrays stay readable on ``env.model.kernel``).
+    (faster with many products; :meth:`last_infos` builds them on demand).
 
     ## Starting State
 
@@ -682,7 +682,7 @@ class MultiProductEnv(ParallelEnv):
         )
         return table.T.tolist()
 
-    def infos(self) -> dict[str, dict[str, float]]:
+    def last_infos(self) -> dict[str, dict[str, float]]:
         """The last step's per-agent breakdown (what ``agent_info=True`` puts in ``infos``)."""
         return {
             a: dict(zip(INFO_FIELDS, row, strict=True))

@@ -443,9 +443,6 @@ class MultiProductEnv(ParallelEnv):
             dtype=np.float32,
         )
         self._continuous = self.params.action_mode == "continuous"
-        self._n_actions = (
-            None if self._continuous else int(self._action_spaces[self.possible_agents[0]].n)
-        )  # type: ignore[attr-defined]
         self._action_shape = (N, 1) if self._continuous else (N,)
 
         # --- buffers

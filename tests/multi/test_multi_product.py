@@ -337,3 +337,28 @@ def test_rgb_render_and_coupling_config_type():
     img = env.render()
     assert img.dtype == np.uint8 and img.ndim == 3
     assert isinstance(env.coupling, CouplingConfig)
+
+
+def test_import_without_pettingzoo_names_the_extra():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; sys.modules['pettingzoo'] = None\n"
+        "import gym_inventory\n"
+        "from gym_inventory.errors import MissingDependencyError\n"
+        "try:\n"
+        "    from gym_inventory.multi import multi_product_v0\n"
+        "except MissingDependencyError as e:\n"
+        "    print(e)\n"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=True,
+    )
+    assert 'pip install "gym-inventory[multi]"' in out.stdout

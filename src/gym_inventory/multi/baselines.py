@@ -38,8 +38,11 @@ from gym_inventory.multi.multi_product_v0 import MultiProductEnv, _weekly_means
 __all__ = [
     "BaseStockRule",
     "CoupledBaseStockRule",
+    "compare",
     "evaluate",
+    "inventory_position",
     "simulate_profit",
+    "stats_t_half_width",
     "tune_base_stock",
     "tune_coupled",
 ]

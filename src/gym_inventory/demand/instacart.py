@@ -234,11 +234,12 @@ def _batches(
                 yield out
     except pa.ArrowInvalid as exc:
         msg = str(exc)
-        m = re.search(r"column #(\d+): CSV conversion error to (\w+): (.*)", msg)
+        m = re.search(r"column #(\d+): (Row #\d+: )?CSV conversion error to (\w+): (.*)", msg)
         if m and int(m.group(1)) < len(header):
-            what = "integers" if m.group(2).startswith(("int", "uint")) else "numbers"
+            what = "integers" if m.group(3).startswith(("int", "uint")) else "numbers"
+            row = f" ({m.group(2)[:-2].lower()} of the data)" if m.group(2) else ""
             raise DataError(
-                f"{f.label}: column {header[int(m.group(1))]!r} must hold {what}; {m.group(3)}"
+                f"{f.label}: column {header[int(m.group(1))]!r} must hold {what}; {m.group(4)}{row}"
             ) from exc
         raise DataError(f"cannot parse {f.label}: {msg}") from exc
     except OSError as exc:

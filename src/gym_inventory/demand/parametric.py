@@ -35,13 +35,13 @@ def _stats():
 
 
 class _Stationary(DemandSource):
-    """I.i.d. demand: the same distribution every period (the scaled one at scale 1)."""
+    """I.i.d. demand: the same distribution every period."""
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)
 
     def distribution(self, period: int) -> Any:
-        return self.distribution_scaled(1.0)
+        return self.distribution_at_mean(self._mean)
 
     @property
     def stationary(self) -> bool:
@@ -51,8 +51,8 @@ class _Stationary(DemandSource):
 class PoissonDemand(_Stationary):
     """I.i.d. Poisson demand with mean ``mean`` per period (variance = mean).
 
-    Scaled by ``s`` (see :meth:`~gym_inventory.demand.DemandSource.sample_scaled`) it is
-    Poisson with mean ``s * mean``.
+    At another mean ``m`` (see :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`)
+    it is Poisson with mean ``m``.
 
     Examples
     --------
@@ -69,11 +69,11 @@ class PoissonDemand(_Stationary):
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return rng.poisson(self.lam, size=len(periods)).astype(np.float64)
 
-    def sample_scaled(self, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
-        return rng.poisson(self.lam * np.asarray(scale, dtype=np.float64)).astype(np.float64)
+    def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+        return rng.poisson(means).astype(np.float64)
 
-    def distribution_scaled(self, scale: float) -> Any:
-        return _stats().poisson(self.lam * scale)
+    def distribution_at_mean(self, mean: float) -> Any:
+        return _stats().poisson(mean)
 
     def __repr__(self) -> str:
         return f"PoissonDemand(mean={self.lam!r})"
@@ -85,8 +85,7 @@ class NegativeBinomialDemand(_Stationary):
     With :math:`n = \mu^2 / (\sigma^2 - \mu)` and :math:`p = \mu / \sigma^2` it is
     ``scipy.stats.nbinom(n, p)`` (the number of failures before the ``n``-th success),
     so the mean is :math:`\mu` and the variance :math:`\sigma^2 = \mu + \mu^2 / n`.
-    Scaled by ``s`` it keeps the shape ``n`` and has mean :math:`s\mu` (variance
-    :math:`s\mu + (s\mu)^2 / n`).
+    At another mean :math:`m` it keeps the shape ``n`` (variance :math:`m + m^2 / n`).
 
     Parameters
     ----------
@@ -107,18 +106,18 @@ class NegativeBinomialDemand(_Stationary):
         self._mean, self.variance = mu, var
         self.n = mu * mu / (var - mu)
 
-    def _p(self, scale: Any) -> Any:
-        return self.n / (self.n + self._mean * scale)
+    def _p(self, mean: Any) -> Any:
+        return self.n / (self.n + mean)
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.negative_binomial(self.n, self._p(1.0), size=len(periods)).astype(np.float64)
+        p = self._p(self._mean)
+        return rng.negative_binomial(self.n, p, size=len(periods)).astype(np.float64)
 
-    def sample_scaled(self, rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
-        p = self._p(np.asarray(scale, dtype=np.float64))
-        return rng.negative_binomial(self.n, p).astype(np.float64)
+    def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+        return rng.negative_binomial(self.n, self._p(means)).astype(np.float64)
 
-    def distribution_scaled(self, scale: float) -> Any:
-        return _stats().nbinom(self.n, self._p(scale))
+    def distribution_at_mean(self, mean: float) -> Any:
+        return _stats().nbinom(self.n, self._p(mean))
 
     def __repr__(self) -> str:
         return f"NegativeBinomialDemand(mean={self._mean!r}, variance={self.variance!r})"
@@ -145,10 +144,10 @@ class NormalDemand(_Stationary):
     Demand is :math:`\max(0, \mathrm{round}(X))` with :math:`X \sim N(\mu, \sigma^2)`.
     Rounding and truncation move the mean away from :math:`\mu` when :math:`\mu` is
     within a few :math:`\sigma` of 0; :meth:`mean` and :meth:`distribution` are those of
-    the demand actually drawn (computed exactly from the normal CDF). Scaled by ``s``
-    (in :class:`SeasonalDemand`), a draw is multiplied by ``s`` and rounded
-    stochastically, which keeps the mean exactly ``s`` times this mean (scaling
-    :math:`\mu` and :math:`\sigma` instead would not, because of the truncation).
+    the demand actually drawn (computed exactly from the normal CDF). Moved to another
+    mean ``m`` (in :class:`SeasonalDemand`), a draw is multiplied by ``m / mean`` and
+    rounded stochastically, which keeps the mean exactly ``m`` (scaling :math:`\mu` and
+    :math:`\sigma` instead would not, because of the truncation).
 
     Parameters
     ----------
@@ -222,8 +221,8 @@ class DiscreteDemand(_Stationary):
 class ConstantDemand(_Stationary):
     """The same demand ``value`` every period (no randomness drawn).
 
-    Scaled by ``s`` it is ``s * value`` rounded stochastically (see
-    :meth:`~gym_inventory.demand.DemandSource.sample_scaled`).
+    At another mean ``m`` it is ``m`` rounded stochastically (see
+    :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`).
     """
 
     def __init__(self, value: int) -> None:
@@ -244,11 +243,10 @@ class SeasonalDemand(DemandSource):
     """Demand whose mean follows an hour-of-week profile, over any stationary base.
 
     Period ``t`` is hour ``h = (t + start_hour) % 168`` of the week, hour 0 being day 0
-    (Instacart's ``order_dow`` 0) at 00:00. Demand in hour ``h`` is the base scaled by
-    the multiplier ``m[h] = profile[h] / mean(profile) * mean / base_mean`` (see
-    :meth:`~gym_inventory.demand.DemandSource.sample_scaled`), so its expected value is
-    ``mean * profile[h] / mean(profile)`` and ``mean`` is the average demand per hour over
-    a week.
+    (Instacart's ``order_dow`` 0) at 00:00. Demand in hour ``h`` is the base moved to the
+    mean ``mean * profile[h] / mean(profile)`` (see
+    :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`), so ``mean`` is the average
+    demand per hour over a week.
 
     Parameters
     ----------
@@ -297,21 +295,19 @@ class SeasonalDemand(DemandSource):
             raise ConfigError(f"base {base!r} has mean 0, so it cannot be scaled to mean {mean}")
         self.base = base
         self.start_hour = check_int("start_hour", start_hour, high=HOURS_PER_WEEK - 1)
-        ratio = self.mean_per_hour / base_mean if base_mean else 0.0
-        self.multipliers = prof * (ratio / prof.mean())
-        self._base_mean = base_mean
+        self.rates = prof * (self.mean_per_hour / prof.mean())  # mean of each hour
 
-    def _mult(self, periods: np.ndarray) -> np.ndarray:
-        return self.multipliers[(np.asarray(periods) + self.start_hour) % HOURS_PER_WEEK]
+    def _rates(self, periods: np.ndarray) -> np.ndarray:
+        return self.rates[(np.asarray(periods) + self.start_hour) % HOURS_PER_WEEK]
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return self.base.sample_scaled(rng, self._mult(periods))
+        return self.base.sample_at_mean(rng, self._rates(periods))
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
-        return self._base_mean * self._mult(periods)
+        return self._rates(periods).copy()
 
     def distribution(self, period: int) -> Any:
-        return self.base.distribution_scaled(float(self._mult(np.array([period]))[0]))
+        return self.base.distribution_at_mean(float(self._rates(np.array([period]))[0]))
 
     def __repr__(self) -> str:
         return (

@@ -142,6 +142,21 @@ def test_file_variants_give_identical_counts(kind, tmp_path, reference):
     pd.testing.assert_frame_equal(products(path), prods)
 
 
+def test_sparse_order_ids_give_identical_counts(tmp_path, reference):
+    """Ids far apart (no dense lookup table) are joined by a sorted search instead."""
+    root = write_plain(tmp_path / "d")
+    for name in ("orders", "order_products__prior", "order_products__train"):
+        df = pd.read_csv(root / f"{name}.csv", dtype=str)
+        df["order_id"] = (df.order_id.astype("int64") * 1_000_003 + 7).astype(str)
+        df.to_csv(root / f"{name}.csv", index=False)
+    index = instacart._OrderIndex(
+        instacart._locate(root, "orders"), np.array([5, 10**12]), np.array([1, 2])
+    )
+    assert not index.dense
+    assert index(np.array([10**12, 5, 6, -1, 10**13])).tolist() == [2, 1, -1, -1, -1]
+    pd.testing.assert_frame_equal(load_counts(root, ("prior", "train")), reference[0])
+
+
 def test_products_quirks(reference):
     prods = reference[1].set_index("product_id")
     assert len(prods) == 12_749

@@ -116,7 +116,7 @@ class _DataFile:
         try:
             with contextlib.ExitStack() as stack:
                 if self.member is None:
-                    kind, raw = _kind(self.outer.name), None
+                    kind = _kind(self.outer.name)
                     if kind == "zip":
                         zf = stack.enter_context(zipfile.ZipFile(self.outer))
                         yield stack.enter_context(zf.open(_csv_member(zf, self.name, self.label)))
@@ -282,23 +282,42 @@ def _check_orders(f: _DataFile, o: dict[str, np.ndarray]) -> None:
         raise DataError(f"{f.label}: column 'order_id' must be non-negative")
 
 
-def _order_lookup(f: _DataFile, oid: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Dense lookup ``lut[order_id] = value`` (-1 where there is no order)."""
-    lut = np.full(int(oid.max()) + 1 if len(oid) else 1, -1, dtype=np.int64)
-    lut[oid] = values
-    if np.count_nonzero(lut >= 0) != len(oid):
-        _, counts = np.unique(oid, return_counts=True)
-        raise DataError(
-            f"{f.label}: order_id must be unique; {int((counts > 1).sum())} id(s) repeat"
-        )
-    return lut
+class _OrderIndex:
+    """Maps order ids to a value per order (-1 for ids not in ``orders.csv``).
+
+    A dense array indexed by id when ids are compact (as in Instacart: 1..3.4 M), a
+    sorted search otherwise.
+    """
+
+    def __init__(self, f: _DataFile, oid: np.ndarray, values: np.ndarray) -> None:
+        top = int(oid.max()) + 1 if len(oid) else 1
+        self.dense = top <= 4 * len(oid) + (1 << 20)
+        if self.dense:
+            self.lut = np.full(top, -1, dtype=np.int64)
+            self.lut[oid] = values
+            unique = np.count_nonzero(self.lut >= 0) == len(oid)
+        else:
+            order = np.argsort(oid, kind="stable")
+            self.ids, self.values = oid[order], np.asarray(values, dtype=np.int64)[order]
+            unique = not (self.ids[1:] == self.ids[:-1]).any()
+        if not unique:
+            n = int((np.unique(oid, return_counts=True)[1] > 1).sum())
+            raise DataError(f"{f.label}: order_id must be unique; {n} id(s) repeat")
+
+    def __call__(self, o: np.ndarray) -> np.ndarray:
+        if self.dense:
+            out = self.lut[np.clip(o, 0, len(self.lut) - 1)]
+            out[(o < 0) | (o >= len(self.lut))] = -1
+            return out
+        i = np.minimum(np.searchsorted(self.ids, o), len(self.ids) - 1)
+        return np.where(self.ids[i] == o, self.values[i], -1)  # sparse => ids not empty
 
 
 def _aggregate(path: str | os.PathLike | None, eval_set: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Counts of one eval set as (key = product_id * 168 + hour of week, count, orphans)."""
     orders, oid, how = _order_hours(path)
     lines = _locate(path, f"order_products__{eval_set}")
-    lut = _order_lookup(orders, oid, how)
+    index = _OrderIndex(orders, oid, how)
     counts = np.zeros(0, dtype=np.int64)
     orphans = 0
     for x in _batches(lines, {"order_id": "int64", "product_id": "int64"}):
@@ -308,8 +327,7 @@ def _aggregate(path: str | os.PathLike | None, eval_set: str) -> tuple[np.ndarra
                 f"{lines.label}: column 'product_id' must be in 0..{MAX_PRODUCT_ID - 1}, "
                 f"got {int(p.min() if p.min() < 0 else p.max())}"
             )
-        h = lut[np.clip(o, 0, len(lut) - 1)]
-        h[(o < 0) | (o >= len(lut))] = -1
+        h = index(o)
         found = h >= 0
         n_found = int(np.count_nonzero(found))
         if n_found < len(h):
@@ -431,7 +449,7 @@ def _counts_arrays(
             )
             if orphans == "raise":
                 raise DataError(msg)
-            warnings.warn(msg + " (orphans='raise' makes this an error)", InstacartDataWarning, 4)
+            warnings.warn(msg + " (orphans='raise' makes this an error)", InstacartDataWarning, 3)
     if len(parts) == 1:
         return parts[0][1], parts[0][2]
     keys, inv = np.unique(np.concatenate([p[1] for p in parts]), return_inverse=True)
@@ -695,13 +713,12 @@ def _timeline(
     product_id: int, path: Any, eval_sets: tuple[str, ...], weeks: int, seed: int
 ) -> np.ndarray:
     oid, hour = reconstruct_calendar(path, weeks, seed)
-    lut = _order_lookup(_locate(path, "orders"), oid, hour)
+    index = _OrderIndex(_locate(path, "orders"), oid, hour)
     hours = []
     for s in eval_sets:
         lines = _locate(path, f"order_products__{s}")
         for x in _batches(lines, {"order_id": "int64", "product_id": "int64"}):
-            o = x["order_id"][x["product_id"] == product_id]
-            h = lut[o[(o >= 0) & (o < len(lut))]]
+            h = index(x["order_id"][x["product_id"] == product_id])
             hours.append(h[h >= 0])
     h = np.concatenate(hours)
     if len(h) == 0:

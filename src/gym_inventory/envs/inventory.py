@@ -204,7 +204,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self,
         *,
         render_mode: str | None = None,
-        demand: DemandSource | None = None,
+        demand: DemandSource | str | None = None,
         demand_kwargs: dict[str, Any] | None = None,
         action_mode: str = "seed",
         order_quantity: int = 30,
@@ -251,7 +251,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         cls,
         batch_size: int = 1,
         *,
-        demand: DemandSource | None = None,
+        demand: DemandSource | str | None = None,
         demand_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> StoreModel:

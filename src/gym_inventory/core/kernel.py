@@ -83,9 +83,6 @@ class InventoryKernel:
     flows : ndarray, shape (len(FLOW_FIELDS), batch_size, n_products)
         The last period's quantities (see :data:`FLOW_FIELDS`). Rows ``on_hand`` and
         ``backlog`` are the state itself.
-    money : ndarray, shape (len(FLOW_FIELDS), batch_size, n_products)
-        The signed money of each flow in the last period (revenue positive, costs
-        negative), computed on access from :attr:`flows`.
     reward : ndarray, shape (batch_size, n_products)
         The last period's profit per product (overwritten by the next step).
     pipeline : ndarray, shape (R, batch_size, n_products)
@@ -222,7 +219,9 @@ class InventoryKernel:
 
     @property
     def money(self) -> np.ndarray:
-        """The last period's signed money per flow, ``flows * coef`` (a new array)."""
+        """The signed money of each flow in the last period (revenue positive, costs
+        negative), shape ``(len(FLOW_FIELDS), batch_size, n_products)``: computed on
+        access from :attr:`flows` (a new array)."""
         return self.flows * self._coef
 
     def in_transit(self, out: np.ndarray | None = None) -> np.ndarray:

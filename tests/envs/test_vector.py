@@ -11,7 +11,7 @@ from gymnasium.vector.utils import batch_space
 
 import gym_inventory
 from gym_inventory.demand.base import DEFAULT_BLOCK
-from gym_inventory.envs import InventoryVectorEnv
+from gym_inventory.envs import InventoryEnv, InventoryVectorEnv, StoreModel
 from gym_inventory.errors import ActionError, ConfigError
 
 NEXT, SAME = AutoresetMode.NEXT_STEP, AutoresetMode.SAME_STEP
@@ -291,3 +291,26 @@ def test_specs_stay_serialisable():
         spec = gym.spec(env_id)
         assert isinstance(spec.vector_entry_point, str)
         assert gym.envs.registration.EnvSpec.from_json(spec.to_json()) == spec
+
+
+class _ModelWithoutBatchInfo(StoreModel):
+    batch_info = None  # as a model offering only the per-copy info(b, p)
+
+
+class _EnvWithoutBatchInfo(InventoryEnv):
+    @classmethod
+    def make_model(cls, batch_size=1, **kwargs):
+        model = super().make_model(batch_size, **kwargs)
+        model.__class__ = _ModelWithoutBatchInfo
+        return model
+
+
+def test_models_without_batch_info_give_the_same_info():
+    fast = InventoryVectorEnv(InventoryEnv, 3, max_episode_steps=5)
+    slow = InventoryVectorEnv(_EnvWithoutBatchInfo, 3, max_episode_steps=5)
+    fast.reset(seed=1)
+    slow.reset(seed=1)
+    for t in range(12):
+        actions = np.array([t % 3, 1, 2])
+        a, b = fast.step(actions)[4], slow.step(actions)[4]
+        assert a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)

@@ -73,8 +73,9 @@ class InventoryVectorEnv(VectorEnv):
     env_cls : type or str
         The single env class (or ``"module:Class"``). It must offer
         ``make_model(batch_size, **env_kwargs)``, the batched single-product model behind
-        it (the interface in the Notes of :class:`~gym_inventory.envs.StoreModel`,
-        including ``batch_info()``), whose defaults are those of ``env_cls.__init__``;
+        it (the interface in the Notes of :class:`~gym_inventory.envs.StoreModel`; without
+        ``batch_info()`` the info is built copy by copy, slowly), whose defaults are those
+        of ``env_cls.__init__``;
         rendering needs its ``history_row(model, b)`` and ``render_member(model, b,
         history, render_mode)`` too (as :class:`~gym_inventory.envs.InventoryEnv` has).
     num_envs : int
@@ -331,9 +332,16 @@ class InventoryVectorEnv(VectorEnv):
     def _info(self, live: np.ndarray | None) -> dict[str, Any]:
         """The batched info; ``live`` masks out copies reset in this step."""
         mask = np.ones(self.num_envs, dtype=bool) if live is None else live
+        model = self.model
+        batch_info = getattr(model, "batch_info", None)
+        if batch_info is not None:
+            values = {key: value[:, 0] for key, value in batch_info().items()}
+        else:  # a model without batch_info: one info dict per copy (slower)
+            rows = [model.info(b, 0) for b in range(self.num_envs)]
+            values = {key: np.array([row[key] for row in rows]) for key in rows[0]}
         info: dict[str, Any] = {}
-        for key, value in self.model.batch_info().items():
-            info[key] = value[:, 0]
+        for key, value in values.items():
+            info[key] = value
             info["_" + key] = mask
         return info
 

@@ -11,6 +11,7 @@ from typing import Any
 import gymnasium as gym
 
 from gym_inventory.envs.inventory import DEFAULT_EPISODE_HOURS
+from gym_inventory.envs.periodic import DEFAULT_PERIODS
 
 __all__ = ["ENV_IDS", "register_envs"]
 
@@ -18,6 +19,14 @@ _SPECS: dict[str, dict[str, Any]] = {
     "Inventory-v0": dict(
         entry_point="gym_inventory.envs.inventory:InventoryEnv",
         max_episode_steps=DEFAULT_EPISODE_HOURS,
+    ),
+    "InventoryLostSales-v0": dict(
+        entry_point="gym_inventory.envs.periodic:InventoryLostSalesEnv",
+        max_episode_steps=DEFAULT_PERIODS,
+    ),
+    "InventoryBackorder-v0": dict(
+        entry_point="gym_inventory.envs.periodic:InventoryBackorderEnv",
+        max_episode_steps=DEFAULT_PERIODS,
     ),
 }
 

@@ -189,14 +189,18 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         initial_stock: int = 250,
         start_hour: int = 0,
     ) -> None:
+        kwargs = dict(locals())
+        for name in ("self", "render_mode", "__class__"):
+            kwargs.pop(name, None)
+        self._setup(render_mode, kwargs)
+
+    def _setup(self, render_mode: str | None, kwargs: dict[str, Any]) -> None:
+        # Shared by every env built on a one-copy batched model (see envs.periodic).
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
-        kwargs = dict(locals())
-        for name in ("self", "render_mode", "__class__"):
-            kwargs.pop(name, None)
         self.render_mode = render_mode
         self.model = self.make_model(1, **kwargs)
         self.config = self.model.kernel.configs[0]
@@ -273,7 +277,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self._history.append(
             (
                 float(k.on_hand[0, 0]),
-                float(self._obs[1]),
+                float(k.pipeline[:, 0, 0].sum()),
                 float(k.demand[0, 0]),
                 float(k.sold[0, 0]),
                 float(k.reward[0, 0]),

@@ -1,0 +1,213 @@
+"""The :class:`Policy` base class and :class:`EnvView`, what a policy knows of its env.
+
+A policy is built for one env configuration (an env id and its keyword arguments). It
+reads the inventory position from observations and encodes its order in the env's action
+space, so the same rule runs on ``InventoryLostSales-v0``, ``InventoryBackorder-v0`` and
+``Inventory-v0`` (any action mode).
+"""
+
+from __future__ import annotations
+
+import abc
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from gym_inventory.core.config import InventoryConfig
+from gym_inventory.demand.base import DemandSource
+from gym_inventory.errors import ConfigError
+
+__all__ = ["EnvView", "Policy", "TuneResult", "env_class"]
+
+
+def env_class(env_id: str) -> type:
+    """The env class behind a registered id (from the gymnasium spec's entry point)."""
+    import gym_inventory  # noqa: F401  (registers the ids)
+
+    try:
+        spec = gym.spec(env_id)
+    except gym.error.Error as exc:
+        raise ConfigError(f"env_id {env_id!r} is not a registered gymnasium id") from exc
+    ep = spec.entry_point
+    if isinstance(ep, str):
+        module, _, name = ep.partition(":")
+        ep = getattr(importlib.import_module(module), name)
+    if not hasattr(ep, "make_model"):
+        raise ConfigError(
+            f"env_id {env_id!r} has no batched model (its class lacks make_model); "
+            "gym-inventory policies work on gym-inventory ids"
+        )
+    return ep
+
+
+@dataclass(frozen=True)
+class EnvView:
+    """What a policy needs to know of an env configuration.
+
+    Build it with :meth:`from_env`. ``family`` is ``"periodic"`` for the benchmark
+    variants (observation ``[level, pipeline...]``) and ``"store"`` for ``Inventory-v0``
+    (observation fields of :data:`gym_inventory.envs.store.OBS_FIELDS`).
+    """
+
+    env_id: str
+    env_kwargs: dict[str, Any]
+    family: str
+    config: InventoryConfig
+    demand: DemandSource
+    max_order: int
+    action_mode: str
+    order_quantity: int
+    obs_dim: int
+    start_hour: int = 0
+    max_episode_steps: int | None = None
+    spec_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env_id: str, **env_kwargs: Any) -> EnvView:
+        """Inspect ``env_id`` built with ``env_kwargs`` (validated by the env itself)."""
+        from gym_inventory.envs.periodic import PeriodicModel
+
+        env_cls = env_class(env_id)
+        spec = gym.spec(env_id)
+        kwargs = {**spec.kwargs, **env_kwargs}
+        kwargs.pop("render_mode", None)
+        model = env_cls.make_model(1, **kwargs)
+        p = model.params
+        return cls(
+            env_id=env_id,
+            env_kwargs=dict(env_kwargs),
+            family="periodic" if isinstance(model, PeriodicModel) else "store",
+            config=model.kernel.configs[0],
+            demand=model.stream.sources[0],
+            max_order=p.max_order,
+            action_mode=p.action_mode,
+            order_quantity=p.order_quantity,
+            obs_dim=model.obs.shape[-1],
+            start_hour=p.start_hour,
+            max_episode_steps=spec.max_episode_steps,
+            spec_kwargs=kwargs,
+        )
+
+    @property
+    def lead_time(self) -> int:
+        """The (largest) lead time."""
+        return self.config.max_lead_time
+
+    @property
+    def backlog(self) -> bool:
+        return self.config.backlog
+
+    def position(self, obs: np.ndarray) -> np.ndarray:
+        """Inventory position (on hand + in transit - backlog) of observations ``(B, d)``."""
+        if self.family == "periodic":
+            return obs.sum(axis=1, dtype=np.float64)
+        return obs[:, 0].astype(np.float64) + obs[:, 1] - obs[:, 2]
+
+    def level(self, obs: np.ndarray) -> np.ndarray:
+        """On-hand stock (lost sales) or net inventory (backorders), ``(B,)``."""
+        if self.family == "periodic":
+            return obs[:, 0].astype(np.float64)
+        return obs[:, 0].astype(np.float64) - obs[:, 2]
+
+    def encode(self, order: np.ndarray) -> np.ndarray:
+        """Encode desired orders ``(B,)`` as actions of the env's action space.
+
+        Orders are rounded to whole units and capped at ``[0, max_order]`` (the most the
+        env accepts). In ``Inventory-v0``'s ``"seed"`` mode any positive order becomes
+        action 0 (order ``order_quantity``) and no order action 1 (hold). In
+        ``"continuous"`` mode the order becomes the fraction ``order / max_order``.
+        """
+        q = np.clip(np.rint(order), 0, self.max_order)
+        if self.action_mode == "seed":
+            return np.where(q > 0, 0, 1).astype(np.int64)
+        if self.action_mode == "continuous":
+            return (q / self.max_order).astype(np.float32)[:, None]
+        return q.astype(np.int64)
+
+
+class Policy(abc.ABC):
+    """A decision rule for one env configuration, callable on observations.
+
+    ``policy(obs)`` takes one observation (shape ``(d,)``) and returns one action (a
+    Python ``int``, or a ``(1,)`` float32 array in continuous mode), or a batch
+    ``(B, d)`` and returns ``(B,)`` actions (``(B, 1)`` in continuous mode).
+
+    Parameters
+    ----------
+    env_id : str
+        Registered id of the env the policy acts in.
+    **env_kwargs
+        The env's keyword arguments (as given to ``gymnasium.make``).
+    """
+
+    #: Names of the rule's parameters, in the order of the constructor.
+    param_names: tuple[str, ...] = ()
+
+    def __init__(self, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any) -> None:
+        self.env = EnvView.from_env(env_id, **env_kwargs)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The rule's parameters by name."""
+        return {n: getattr(self, n) for n in self.param_names}
+
+    def describe(self) -> str:
+        """Parameters as ``name=value`` text (for tables)."""
+        return ", ".join(f"{k}={v:g}" if isinstance(v, float | int) else f"{k}={v}" for k, v in self.params.items())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()})"
+
+    @abc.abstractmethod
+    def order(self, obs: np.ndarray) -> np.ndarray:
+        """Desired order quantities ``(B,)`` for observations ``(B, d)`` (float64)."""
+
+    def act(self, obs: np.ndarray) -> np.ndarray:
+        """Actions for a batch of observations ``(B, d)``."""
+        return self.env.encode(self.order(obs))
+
+    def position_bound(self) -> int | None:
+        """Largest inventory position after ordering the rule ever sets, if bounded."""
+        return None
+
+    def __call__(self, obs: Any) -> Any:
+        o = np.asarray(obs, dtype=np.float64)
+        if o.ndim == 1:
+            if o.shape[0] != self.env.obs_dim:
+                raise ConfigError(
+                    f"observation must have {self.env.obs_dim} entries for {self.env.env_id}, "
+                    f"got shape {o.shape}"
+                )
+            a = self.act(o[None])
+            return a[0] if self.env.action_mode == "continuous" else int(a[0])
+        if o.ndim != 2 or o.shape[1] != self.env.obs_dim:
+            raise ConfigError(
+                f"observations must have shape (batch, {self.env.obs_dim}) for "
+                f"{self.env.env_id}, got {o.shape}"
+            )
+        return self.act(o)
+
+
+@dataclass
+class TuneResult:
+    """Outcome of a policy family's ``tune``.
+
+    Attributes
+    ----------
+    policy : Policy
+        The best policy found.
+    average_cost : float
+        Its average cost per period (exact, or the simulation estimate).
+    method : str
+        ``"exact"`` (Markov-chain evaluation) or ``"simulation"`` (common random numbers).
+    evaluations : int
+        Number of candidate parameter settings evaluated.
+    """
+
+    policy: Policy
+    average_cost: float
+    method: str
+    evaluations: int

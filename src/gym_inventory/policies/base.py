@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import abc
 import importlib
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -91,6 +92,27 @@ class EnvView:
             spec_kwargs=kwargs,
         )
 
+    def mean_demand(self) -> float:
+        """Mean demand per period (over a week of periods)."""
+        return float(np.mean(self.demand.mean(np.arange(168))))
+
+    def base_level(self) -> int:
+        """A starting order-up-to level for searches: the newsvendor level over
+        :math:`L+1` periods for i.i.d. demand with a known distribution, else the mean
+        demand over :math:`L+1` periods."""
+        from gym_inventory.policies.optimal import newsvendor_level
+        from gym_inventory.policies.tuning import exact_supported
+
+        if exact_supported(self):
+            return newsvendor_level(self)
+        return max(1, round(self.mean_demand() * (self.lead_time + 1)))
+
+    def level_cap(self) -> int:
+        """Largest order-up-to level worth searching (the capacity if finite)."""
+        if math.isfinite(self.config.capacity):
+            return int(self.config.capacity)
+        return 10 * self.base_level() + 10
+
     @property
     def lead_time(self) -> int:
         """The (largest) lead time."""
@@ -144,7 +166,9 @@ class Policy(abc.ABC):
     """
 
     #: Names of the rule's parameters, in the order of the constructor.
-    param_names: tuple[str, ...] = ()
+    param_names: ClassVar[tuple[str, ...]] = ()
+    #: Whether the rule keeps the inventory position bounded (exact evaluation possible).
+    exact_ok: ClassVar[bool] = True
 
     def __init__(self, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any) -> None:
         self.env = EnvView.from_env(env_id, **env_kwargs)
@@ -156,7 +180,7 @@ class Policy(abc.ABC):
 
     def describe(self) -> str:
         """Parameters as ``name=value`` text (for tables)."""
-        return ", ".join(f"{k}={v:g}" if isinstance(v, float | int) else f"{k}={v}" for k, v in self.params.items())
+        return ", ".join(f"{k}={v}" for k, v in self.params.items())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.describe()})"
@@ -172,6 +196,61 @@ class Policy(abc.ABC):
     def position_bound(self) -> int | None:
         """Largest inventory position after ordering the rule ever sets, if bounded."""
         return None
+
+    @classmethod
+    def search_space(cls, view: EnvView) -> Any:
+        """The :class:`~gym_inventory.policies.tuning.SearchSpace` of ``tune``."""
+        raise NotImplementedError(f"{cls.__name__} has no parameters to tune")
+
+    @classmethod
+    def tune(
+        cls,
+        env_id: str = "InventoryLostSales-v0",
+        *,
+        method: str = "auto",
+        seed: int = 0,
+        n_episodes: int | None = None,
+        max_steps: int | None = None,
+        warmup: int | None = None,
+        **env_kwargs: Any,
+    ) -> TuneResult:
+        """Find the best parameters of this rule for an env configuration.
+
+        Parameters
+        ----------
+        env_id, **env_kwargs
+            The env configuration.
+        method : {"auto", "exact", "simulation"}
+            ``"auto"``: exact Markov-chain evaluation where the state space is finite
+            and small (benchmark variants with i.i.d. demand of known distribution),
+            else simulation with common random numbers.
+        seed, n_episodes, max_steps, warmup
+            Simulation settings (episodes ``seed .. seed + n_episodes - 1``; defaults
+            64 episodes of the id's length, warm-up 100 on the benchmark variants).
+
+        The search is an integer pattern search from a textbook starting point
+        (:func:`~gym_inventory.policies.tuning.local_search`).
+        """
+        from gym_inventory.policies.tuning import local_search, make_objective
+
+        view = EnvView.from_env(env_id, **env_kwargs)
+        cost, used = make_objective(
+            view,
+            method,
+            exact_ok=cls.exact_ok,
+            seed=seed,
+            n_episodes=n_episodes,
+            max_steps=max_steps,
+            warmup=warmup,
+        )
+        if not cls.param_names:
+            policy = cls(env_id=env_id, **env_kwargs)
+            return TuneResult(policy, cost(policy), used, 1)
+        space = cls.search_space(view)
+        best, value, n = local_search(
+            lambda x: cost(cls(*space.params(x), env_id=env_id, **env_kwargs)), space
+        )
+        return TuneResult(cls(*space.params(best), env_id=env_id, **env_kwargs), value, used, n)
 
     def __call__(self, obs: Any) -> Any:
         o = np.asarray(obs, dtype=np.float64)

@@ -34,7 +34,7 @@ from scipy import sparse
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["ChainSpace", "RVIResult", "relative_value_iteration"]
+__all__ = ["ChainSpace", "RVIResult", "relative_value_iteration", "stationary_distribution"]
 
 #: Demand tail probability cut off in backorder chains (put on the last point).
 DEMAND_TAIL = 1e-12
@@ -122,6 +122,20 @@ def relative_value_iteration(
         iterations=it,
         seconds=time.perf_counter() - t0,
     )
+
+
+def stationary_distribution(P: sparse.csr_matrix, *, tol: float = 1e-14, max_iter: int = 100_000) -> np.ndarray:
+    """Stationary distribution of a unichain transition matrix, by power iteration
+    (averaging two successive iterates, so periodic chains converge too)."""
+    n = P.shape[0]
+    pi = np.full(n, 1.0 / n)
+    PT = P.T.tocsr()
+    for _ in range(max_iter):
+        nxt = 0.5 * (pi + PT @ pi)
+        if np.abs(nxt - pi).sum() < tol:
+            return nxt
+        pi = nxt
+    raise ConfigError(f"the stationary distribution did not converge in {max_iter} iterations")
 
 
 class ChainSpace:
@@ -307,6 +321,13 @@ class ChainSpace:
     def empty_state(self) -> int:
         """Index of the empty system (nothing on hand, nothing in transit)."""
         return int(self.state_of(np.zeros((1, 1 + self.L)))[0])
+
+    def lumped(self, y: np.ndarray) -> np.ndarray:
+        """Backorders: probability that ordering up to ``y`` leads below ``low`` (those
+        transitions are put on ``low``, the truncation)."""
+        tail = np.concatenate([np.cumsum(self.pmf[::-1])[::-1], [0.0]])  # P(D >= k)
+        k = np.clip(y - self.low + 1, 0, len(self.pmf))
+        return tail[k]
 
     def reachable(self, P_policy: sparse.csr_matrix) -> np.ndarray:
         """Boolean mask of the states reachable from the empty system under a policy."""

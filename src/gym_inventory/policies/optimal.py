@@ -25,7 +25,11 @@ from scipy import sparse
 
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
-from gym_inventory.policies.markov import ChainSpace, relative_value_iteration
+from gym_inventory.policies.markov import (
+    ChainSpace,
+    relative_value_iteration,
+    stationary_distribution,
+)
 
 __all__ = [
     "ExactCost",
@@ -51,6 +55,18 @@ def newsvendor_level(view: EnvView, periods: int | None = None) -> int:
     for _ in range(n):
         pmf = np.convolve(pmf, pmf1)
     return int(np.searchsorted(np.cumsum(pmf), ratio - 1e-12))
+
+
+#: Largest stationary probability of a transition cut at the lower truncation (backorders).
+LUMP_TOL = 1e-10
+
+
+def _lumped_mass(space: ChainSpace, P_sub: sparse.csr_matrix, y: np.ndarray) -> float:
+    # Stationary probability of a transition below ``low`` (put on ``low``).
+    lumped = space.lumped(y)
+    if not lumped.any():
+        return 0.0
+    return float(stationary_distribution(P_sub) @ lumped)
 
 
 def _initial_max_position(view: EnvView) -> int:
@@ -100,12 +116,12 @@ def exact_average_cost(policy: Policy, *, max_position: int | None = None, tol: 
         if (act[reach] > room[reach]).any():
             M = int(max(M + max(5, M // 2), (pos + act)[reach].max()))
             continue
-        if space.backlog and (pos[reach] + a[reach] - (len(space.pmf) - 1) < space.low).any():
+        idx = np.flatnonzero(reach)
+        sub = sparse.csr_matrix(P[idx][:, idx])
+        if space.backlog and _lumped_mass(space, sub, (pos + a)[idx]) > LUMP_TOL:
             low = space.low - len(space.pmf)
             continue
-        idx = np.flatnonzero(reach)
-        sub = P[idx][:, idx]
-        res = relative_value_iteration(sparse.csr_matrix(sub), cost[idx], tol=tol)
+        res = relative_value_iteration(sub, cost[idx], tol=tol)
         return ExactCost(res.gain, res.lower, res.upper, M, len(idx))
     raise ConfigError(
         f"{policy!r} lets the inventory position grow without bound; it cannot be "
@@ -237,7 +253,9 @@ def solve_optimal(
         pos = space.position()
         if (pos[reach] + act[reach] >= M).any():
             M += max(2, M // 4)
-        elif space.backlog and (pos[reach] + act[reach] - (len(space.pmf) - 1) < space.low).any():
+        elif space.backlog and _lumped_mass(
+            space, sparse.csr_matrix(P[res.choice][reach][:, reach]), (pos + act)[reach]
+        ) > LUMP_TOL:
             low = space.low - len(space.pmf)
         else:
             break

@@ -113,9 +113,9 @@ def evaluate(
     **env_kwargs
         The env's keyword arguments.
     """
-    from gym_inventory.policies.base import env_class
+    from gym_inventory.policies.base import env_class, make_env_model
 
-    env_cls = env_class(env_id)
+    env_class(env_id)  # a clear error for an unknown id
     spec = gym.spec(env_id)
     n = check_int("n_episodes", n_episodes, low=1)
     T = spec.max_episode_steps if max_steps is None else max_steps
@@ -126,9 +126,7 @@ def evaluate(
     if warmup >= T:
         raise ConfigError(f"warmup must be < max_steps ({T}), got {warmup}")
     seed = check_int("seed", seed)
-    kwargs = {**spec.kwargs, **env_kwargs}
-    kwargs.pop("render_mode", None)
-    model = env_cls.make_model(n, **kwargs)
+    model, _ = make_env_model(env_id, n, **env_kwargs)
     k = model.kernel
     model.reset([seeding.np_random(seed + i)[0] for i in range(n)])
 

@@ -21,7 +21,7 @@ from gym_inventory.core.config import InventoryConfig
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.errors import ConfigError
 
-__all__ = ["EnvView", "Policy", "TuneResult", "env_class"]
+__all__ = ["EnvView", "Policy", "TuneResult", "env_class", "make_env_model"]
 
 
 def env_class(env_id: str) -> type:
@@ -42,6 +42,32 @@ def env_class(env_id: str) -> type:
             "gym-inventory policies work on gym-inventory ids"
         )
     return ep
+
+
+def make_env_model(env_id: str, batch_size: int, **env_kwargs: Any) -> Any:
+    """The batched model of ``batch_size`` copies of ``gymnasium.make(env_id, **env_kwargs)``.
+
+    The env's own defaults (its ``__init__`` signature), then the spec's ``kwargs``, then
+    ``env_kwargs`` are passed to ``EnvCls.make_model``, so the model is configured exactly
+    like the env. Returns ``(model, merged_kwargs)``.
+    """
+    import inspect
+
+    env_cls = env_class(env_id)
+    spec = gym.spec(env_id)
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(env_cls.__init__).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and name != "render_mode"
+    }
+    unknown = sorted(set(env_kwargs) - set(defaults))
+    if unknown:
+        raise ConfigError(
+            f"unknown argument(s) {unknown} for {env_id}; expected some of {sorted(defaults)}"
+        )
+    kwargs = {**defaults, **spec.kwargs, **env_kwargs}
+    kwargs.pop("render_mode", None)
+    return env_cls.make_model(batch_size, **kwargs), kwargs
 
 
 @dataclass(frozen=True)
@@ -71,11 +97,8 @@ class EnvView:
         """Inspect ``env_id`` built with ``env_kwargs`` (validated by the env itself)."""
         from gym_inventory.envs.periodic import PeriodicModel
 
-        env_cls = env_class(env_id)
+        model, kwargs = make_env_model(env_id, 1, **env_kwargs)
         spec = gym.spec(env_id)
-        kwargs = {**spec.kwargs, **env_kwargs}
-        kwargs.pop("render_mode", None)
-        model = env_cls.make_model(1, **kwargs)
         p = model.params
         return cls(
             env_id=env_id,

@@ -81,11 +81,22 @@ class PeriodicModel(StoreModel):
         super().__init__([config], [source], params, batch_size, CouplingConfig())
         self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
 
-    def _reset_features(self, idx: Any) -> None:
-        pass  # no observation entries of their own
+    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
+        """Reset copies in ``index`` (all by default); returns the observation buffer."""
+        idx = slice(None) if index is None else index
+        self.kernel.reset(index)
+        self.stream.reset(rngs, index)
+        self.time[idx] = 0
+        self._fill_obs(idx)
+        return self.obs
 
-    def _update_features(self, demand: np.ndarray) -> None:
-        pass
+    def step(self, order: np.ndarray, clearance: np.ndarray | float) -> np.ndarray:
+        """Advance all copies one period; returns minus the cost, shape ``(B, 1)``."""
+        demand, lead_u = self.stream.next()
+        reward = self.kernel.step(order, clearance, demand, lead_u)
+        self.time += 1
+        self._fill_obs(slice(None))
+        return reward
 
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel

@@ -279,7 +279,7 @@ class StoreModel:
         self.kernel.reset(index)
         self.stream.reset(rngs, index)
         self.time[idx] = 0
-        self._reset_features(idx)
+        self._ema[idx] = self._mean_demand[:, None]
         self._fill_obs(idx)
         return self.obs
 
@@ -292,18 +292,10 @@ class StoreModel:
         demand, lead_u = self.stream.next()
         reward = self.kernel.step(order, clearance, demand, lead_u)
         self.time += 1
-        self._update_features(demand)
-        self._fill_obs(slice(None))
-        return reward
-
-    def _reset_features(self, idx: Any) -> None:
-        # Hook: observation entries with their own state (here the demand averages).
-        self._ema[idx] = self._mean_demand[:, None]
-
-    def _update_features(self, demand: np.ndarray) -> None:
-        # Hook: update those entries with the period's demand, shape (B, P).
         ema = self._ema
         ema += self._alpha * (demand[..., None] - ema)
+        self._fill_obs(slice(None))
+        return reward
 
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel

@@ -92,15 +92,21 @@ def _compare(args: argparse.Namespace) -> int:
 
     from gym_inventory.comparison import compare, format_table, plot, to_markdown
 
+    from gym_inventory.errors import GymInventoryError
+
     print(f"{args.env}: tuning and evaluating every policy on {args.episodes} episodes")
-    rows = compare(
-        args.env,
-        episodes=args.episodes,
-        seed=args.seed,
-        max_steps=args.steps,
-        tune_episodes=args.tune_episodes,
-        progress=lambda items: tqdm(items, unit="policy", leave=False),
-    )
+    try:
+        rows = compare(
+            args.env,
+            episodes=args.episodes,
+            seed=args.seed,
+            max_steps=args.steps,
+            tune_episodes=args.tune_episodes,
+            progress=lambda items: tqdm(items, unit="policy", leave=False),
+        )
+    except GymInventoryError as exc:
+        print(f"gym-inventory compare: error: {exc}", file=sys.stderr)
+        return 2
     print(format_table(rows, args.env))
     if args.markdown:
         cmd = (

@@ -117,8 +117,8 @@ def compare(
 
     ``progress`` wraps the iteration over policies (e.g. ``tqdm``) and may have a
     ``set_description``. Rows keep the order of :func:`candidates`; ``gap`` is the
-    relative gap of the average cost to the optimum (benchmark variants) or of the mean
-    reward to the best row (``Inventory-v0``).
+    relative gap of the simulated average cost to the optimal policy's on the same episodes
+    (benchmark variants) or of the mean reward to the best row (``Inventory-v0``).
     """
     view = EnvView.from_env(env_id, **env_kwargs)
     if warmup is None:
@@ -145,8 +145,10 @@ def compare(
         )
         rows.append(CompareRow(name, policy, how, exact, res, time.perf_counter() - t0))
     if view.family == "periodic":
-        ref = next((r.exact_cost for r in rows if r.name.startswith("optimal")), None)
-        ref = ref if ref is not None else min(r.result.average_cost for r in rows)
+        # simulated costs on the same episodes (common random numbers), relative to the
+        # optimal policy's (or the best row's when there is no optimum)
+        opt = [r.result.average_cost for r in rows if r.name.startswith("optimal")]
+        ref = opt[0] if opt else min(r.result.average_cost for r in rows)
         for r in rows:
             r.gap = (r.result.average_cost - ref) / abs(ref) if ref else math.nan
     else:

@@ -10,8 +10,19 @@ def test_compare_on_inventory_v0_end_to_end(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png, md = tmp_path / "plot.png", tmp_path / "table.md"
     code = main(
-        ["compare", "--episodes", "4", "--tune-episodes", "4", "--steps", "48",
-         "--plot", str(png), "--markdown", str(md)]
+        [
+            "compare",
+            "--episodes",
+            "4",
+            "--tune-episodes",
+            "4",
+            "--steps",
+            "48",
+            "--plot",
+            str(png),
+            "--markdown",
+            str(md),
+        ]
     )
     out = capsys.readouterr().out
     assert code == 0
@@ -27,9 +38,24 @@ def test_compare_on_lost_sales_includes_the_optimum(tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "ls.png"
     out = subprocess.run(
-        [sys.executable, "-m", "gym_inventory.cli", "compare", "--env", "InventoryLostSales-v0",
-         "--episodes", "3", "--tune-episodes", "3", "--steps", "300", "--plot", str(png)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "gym_inventory.cli",
+            "compare",
+            "--env",
+            "InventoryLostSales-v0",
+            "--episodes",
+            "3",
+            "--tune-episodes",
+            "3",
+            "--steps",
+            "300",
+            "--plot",
+            str(png),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr
     assert "optimal (relative value iteration)" in out.stdout and "gap to optimum" in out.stdout

@@ -38,7 +38,14 @@ def test_reproducible_and_seed_dependent():
 
 
 def test_metrics_are_consistent():
-    res = evaluate(BaseStock(18), "InventoryLostSales-v0", n_episodes=10, max_steps=400, warmup=50, history=True)
+    res = evaluate(
+        BaseStock(18),
+        "InventoryLostSales-v0",
+        n_episodes=10,
+        max_steps=400,
+        warmup=50,
+        history=True,
+    )
     assert res.n_periods == 350 and res.warmup == 50
     assert res.average_cost == -res.mean_reward
     c = res.costs
@@ -54,7 +61,12 @@ def test_metrics_are_consistent():
 
 
 def test_backorder_metrics():
-    res = evaluate(BaseStock(15, env_id="InventoryBackorder-v0"), "InventoryBackorder-v0", n_episodes=4, max_steps=300)
+    res = evaluate(
+        BaseStock(15, env_id="InventoryBackorder-v0"),
+        "InventoryBackorder-v0",
+        n_episodes=4,
+        max_steps=300,
+    )
     assert res.backlogged_units > 0 and res.lost_units == 0
 
 
@@ -82,4 +94,6 @@ def test_bad_policy_output_is_reported():
     with pytest.raises(ConfigError, match="one action per episode"):
         evaluate(lambda obs: 0, "InventoryLostSales-v0", n_episodes=3, max_steps=5)
     with pytest.raises(ActionError):
-        evaluate(lambda obs: np.full(len(obs), 99), "InventoryLostSales-v0", n_episodes=3, max_steps=5)
+        evaluate(
+            lambda obs: np.full(len(obs), 99), "InventoryLostSales-v0", n_episodes=3, max_steps=5
+        )

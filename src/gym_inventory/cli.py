@@ -75,9 +75,14 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--episodes", type=int, default=100, help="evaluation episodes (default 100)")
     p.add_argument("--seed", type=int, default=0, help="seed of the first evaluation episode")
     p.add_argument(
-        "--tune-episodes", type=int, default=64, help="episodes per candidate when tuning by simulation"
+        "--tune-episodes",
+        type=int,
+        default=64,
+        help="episodes per candidate when tuning by simulation",
     )
-    p.add_argument("--steps", type=int, default=None, help="periods per episode (default: the id's)")
+    p.add_argument(
+        "--steps", type=int, default=None, help="periods per episode (default: the id's)"
+    )
     p.add_argument("--plot", metavar="PNG", help="save the policies' inventory trajectories here")
     p.add_argument("--markdown", metavar="MD", help="also write the table as Markdown here")
 
@@ -91,7 +96,6 @@ def _compare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from gym_inventory.comparison import compare, format_table, plot, to_markdown
-
     from gym_inventory.errors import GymInventoryError
 
     print(f"{args.env}: tuning and evaluating every policy on {args.episodes} episodes")

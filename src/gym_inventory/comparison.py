@@ -66,10 +66,15 @@ def candidates(env_id: str, **env_kwargs: Any) -> list[tuple[str, Callable[..., 
 
     if view.family == "store":
         if env_kwargs.get("action_mode", "seed") != "seed":
-            raise ConfigError("compare on Inventory-v0 sets the action modes itself; drop action_mode")
+            raise ConfigError(
+                "compare on Inventory-v0 sets the action modes itself; drop action_mode"
+            )
         qty = dict(action_mode="quantity")
         return [
-            ("seed rule (prototype: order <100, clear >400)", lambda seed, **_: (SeedRule(env_id=env_id, **env_kwargs), "-", None)),
+            (
+                "seed rule (prototype: order <100, clear >400)",
+                lambda seed, **_: (SeedRule(env_id=env_id, **env_kwargs), "-", None),
+            ),
             ("seed rule, thresholds tuned", tuned(SeedRule)),
             ("(s, Q=30) on position, seed actions", tuned(SQ)),
             ("base stock", tuned(BaseStock, **qty)),
@@ -122,7 +127,11 @@ def compare(
     """
     view = EnvView.from_env(env_id, **env_kwargs)
     if warmup is None:
-        warmup = 100 if view.family == "periodic" and (max_steps or view.max_episode_steps or 0) > 200 else 0
+        warmup = (
+            100
+            if view.family == "periodic" and (max_steps or view.max_episode_steps or 0) > 200
+            else 0
+        )
     sim = dict(n_episodes=tune_episodes, max_steps=max_steps, warmup=warmup)
     cands = candidates(env_id, **env_kwargs)
     it = progress(cands) if progress else cands
@@ -163,14 +172,24 @@ def _table(rows: list[CompareRow], env_id: str) -> tuple[list[str], list[list[st
     head = ["policy", "parameters", "tuned by", "mean reward/period ± 95% CI"]
     if cost_env:
         head.append("exact avg cost")
-    head += ["fill rate", "stockout periods/ep", "avg on hand", "gap to " + ("optimum" if cost_env else "best")]
+    head += [
+        "fill rate",
+        "stockout periods/ep",
+        "avg on hand",
+        "gap to " + ("optimum" if cost_env else "best"),
+    ]
     body = []
     for r in rows:
         e = r.result
         line = [r.name, r.policy.describe(), r.tuned_by, f"{e.mean_reward:.3f} ± {e.ci95:.3f}"]
         if cost_env:
             line.append("-" if r.exact_cost is None else f"{r.exact_cost:.4f}")
-        line += [f"{e.fill_rate:.1%}", f"{e.stockout_periods:.1f}", f"{e.average_on_hand:.1f}", f"{r.gap:+.1%}"]
+        line += [
+            f"{e.fill_rate:.1%}",
+            f"{e.stockout_periods:.1f}",
+            f"{e.average_on_hand:.1f}",
+            f"{r.gap:+.1%}",
+        ]
         body.append(line)
     return head, body
 
@@ -179,7 +198,13 @@ def format_table(rows: list[CompareRow], env_id: str) -> str:
     """The comparison as a fixed-width text table."""
     head, body = _table(rows, env_id)
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
-    fmt = lambda cells: "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))  # noqa: E731
+
+    def fmt(cells: list[str]) -> str:  # text columns left, numbers right
+        return "  ".join(
+            c.ljust(w) if i < 3 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
     lines = [fmt(head), "  ".join("-" * w for w in widths)] + [fmt(b) for b in body]
     return "\n".join(lines)
 

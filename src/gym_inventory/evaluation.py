@@ -137,7 +137,9 @@ def evaluate(
     backlog = np.zeros(n)
     on_hand = np.zeros(n)
     stockouts = np.zeros(n)
-    money = {name: np.zeros(n) for name in ("revenue", "ordering", "holding", "penalty", "disposal")}
+    money = {
+        name: np.zeros(n) for name in ("revenue", "ordering", "holding", "penalty", "disposal")
+    }
     rows = [] if history else None
     if history:
         rows.append([k.on_hand[0, 0], k.pipeline[:, 0, 0].sum(), 0.0, 0.0, 0.0])
@@ -148,7 +150,7 @@ def evaluate(
             raise ConfigError(
                 f"policy must return one action per episode, shape ({n}, ...), got {a.shape}"
             )
-        a = model.check_actions(a.reshape((n, 1) + a.shape[1:]), (n, 1))
+        a = model.check_actions(a.reshape((n, 1, *a.shape[1:])), (n, 1))
         r = model.step(*model.decode(a))
         if history:
             rows.append(

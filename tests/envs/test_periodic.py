@@ -14,7 +14,10 @@ from gym_inventory.envs.periodic import InventoryBackorderEnv, InventoryLostSale
 from gym_inventory.errors import ActionError, ConfigError
 
 IDS = ["InventoryLostSales-v0", "InventoryBackorder-v0"]
-CLASSES = {"InventoryLostSales-v0": InventoryLostSalesEnv, "InventoryBackorder-v0": InventoryBackorderEnv}
+CLASSES = {
+    "InventoryLostSales-v0": InventoryLostSalesEnv,
+    "InventoryBackorder-v0": InventoryBackorderEnv,
+}
 CONFIGS = {
     "default": dict(),
     "zero-lead": dict(lead_time=0),
@@ -30,7 +33,7 @@ def rollout(env, seed, n=300):
     env.action_space.seed(seed)
     traj = [obs]
     for _ in range(n):
-        obs, r, term, trunc, info = env.step(env.action_space.sample())
+        obs, r, _, _, info = env.step(env.action_space.sample())
         traj.append(np.append(obs, [r, info["demand"]]))
     return np.concatenate(traj)
 
@@ -80,7 +83,9 @@ def test_single_env_equals_member_of_batched_model(env_id):
 
 
 def test_observation_is_stock_and_pipeline_by_arrival():
-    env = InventoryLostSalesEnv(lead_time=2, initial_stock=20, demand=PoissonDemand(0.0), max_order=9)
+    env = InventoryLostSalesEnv(
+        lead_time=2, initial_stock=20, demand=PoissonDemand(0.0), max_order=9
+    )
     obs, _ = env.reset(seed=0)
     assert obs.tolist() == [20, 0, 0] and obs.dtype == np.float32
     obs, *_ = env.step(7)
@@ -135,7 +140,11 @@ def test_default_max_order_scales_with_demand():
         ({"penalty_cost": -2}, ConfigError, "penalty_cost must be >= 0"),
         ({"max_order": 0}, ConfigError, "max_order must be an int >= 1"),
         ({"demand_mean": -1.0}, ConfigError, "demand_mean must be >= 0"),
-        ({"demand": PoissonDemand(3.0), "demand_mean": 3.0}, ConfigError, "demand_mean only applies"),
+        (
+            {"demand": PoissonDemand(3.0), "demand_mean": 3.0},
+            ConfigError,
+            "demand_mean only applies",
+        ),
         ({"demand": "poisson"}, ConfigError, "demand must be"),
         ({"backlog": True}, TypeError, "backlog"),
         ({"price": 3.0}, TypeError, "price"),

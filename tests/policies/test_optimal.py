@@ -66,12 +66,12 @@ def renewal_cost(s, S, K, h, p, lam):
 
 def test_s_S_renewal_formula_fixed_cost_zero_lead():
     K, p = 25.0, 9.0
-    best = min(
-        (renewal_cost(s, S, K, H, p, LAM), s, S) for S in range(5, 30) for s in range(-3, S)
-    )
+    best = min((renewal_cost(s, S, K, H, p, LAM), s, S) for S in range(5, 30) for s in range(-3, S))
     sol = solve_optimal("InventoryBackorder-v0", lead_time=0, fixed_cost=K, penalty_cost=p)
     assert sol.average_cost == pytest.approx(best[0], abs=1e-6)
-    exact = exact_average_cost(SS(best[1], best[2], env_id="InventoryBackorder-v0", lead_time=0, fixed_cost=K))
+    exact = exact_average_cost(
+        SS(best[1], best[2], env_id="InventoryBackorder-v0", lead_time=0, fixed_cost=K)
+    )
     assert exact.average_cost == pytest.approx(best[0], abs=1e-7)
     tuned = SS.tune("InventoryBackorder-v0", lead_time=0, fixed_cost=K)
     assert tuned.average_cost == pytest.approx(best[0], abs=1e-7)
@@ -119,7 +119,9 @@ def test_truncation_is_enlarged_until_it_does_not_bind():
     # with a fixed cost (no a-priori bound) a larger truncation changes nothing
     fixed = solve_optimal("InventoryLostSales-v0", lead_time=1, fixed_cost=20.0)
     M = fixed.truncation["max_position"]
-    wider = solve_optimal("InventoryLostSales-v0", lead_time=1, fixed_cost=20.0, max_position=M + 15)
+    wider = solve_optimal(
+        "InventoryLostSales-v0", lead_time=1, fixed_cost=20.0, max_position=M + 15
+    )
     assert wider.average_cost == pytest.approx(fixed.average_cost, abs=1e-7)
 
 

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from gymnasium import spaces
 
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
@@ -178,14 +177,18 @@ class _PeriodicEnv(InventoryEnv):
         defaults = dict(lead_time=2, holding_cost=1.0, penalty_cost=9.0)
         config = InventoryConfig(backlog=cls.BACKLOG, **{**defaults, **kwargs})
         if demand is None:
-            demand = PoissonDemand(check_real("demand_mean", 5.0 if demand_mean is None else demand_mean))
+            demand = PoissonDemand(
+                check_real("demand_mean", 5.0 if demand_mean is None else demand_mean)
+            )
         elif not isinstance(demand, DemandSource):
             raise ConfigError(
                 "demand must be a gym_inventory.demand.DemandSource or None, got "
                 f"{type(demand).__name__}"
             )
         elif demand_mean is not None:
-            raise ConfigError("demand_mean only applies to the default Poisson demand (demand=None)")
+            raise ConfigError(
+                "demand_mean only applies to the default Poisson demand (demand=None)"
+            )
         max_order = default_max_order(demand) if max_order is None else max_order
         max_order = check_int("max_order", max_order, low=1)
         return PeriodicModel(config, demand, max_order, batch_size)
@@ -320,8 +323,7 @@ InventoryLostSalesEnv.__doc__ = _CARD.format(
 InventoryBackorderEnv.__doc__ = _CARD.format(
     mode="backorders",
     arrive=" Arrivals first serve the backlog.",
-    unmet="Demand not served from stock is **backlogged** and served first from later "
-    "arrivals.",
+    unmet="Demand not served from stock is **backlogged** and served first from later arrivals.",
     penalty=r"``penalty_cost`` $p$ per unit backlogged at the end of the period",
     formula=r"$c\,a_t + K\,[a_t>0] + h\,(N_t + q_t - D_t)^+ + p\,(D_t - N_t - q_t)^+$, "
     r"$N_t$ the net inventory (on hand minus backlog) before the arrival $q_t$,",

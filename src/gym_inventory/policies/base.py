@@ -239,6 +239,9 @@ class Policy(abc.ABC):
     ) -> TuneResult:
         """Find the best parameters of this rule for an env configuration.
 
+        The search is an integer pattern search from a textbook starting point
+        (:func:`~gym_inventory.policies.tuning.local_search`).
+
         Parameters
         ----------
         env_id, **env_kwargs
@@ -251,8 +254,9 @@ class Policy(abc.ABC):
             Simulation settings (episodes ``seed .. seed + n_episodes - 1``; defaults
             64 episodes of the id's length, warm-up 100 on the benchmark variants).
 
-        The search is an integer pattern search from a textbook starting point
-        (:func:`~gym_inventory.policies.tuning.local_search`).
+        Returns
+        -------
+        TuneResult
         """
         from gym_inventory.policies.tuning import local_search, make_objective
 

@@ -69,4 +69,6 @@ class CappedBaseStock(Policy):
     def search_space(cls, view: EnvView) -> SearchSpace:
         S0 = view.base_level()
         r0 = max(1, round(2 * view.mean_demand()))
-        return SearchSpace((S0, min(r0, view.max_order)), (0, 1), (view.level_cap(), view.max_order))
+        return SearchSpace(
+            (S0, min(r0, view.max_order)), (0, 1), (view.level_cap(), view.max_order)
+        )

@@ -88,7 +88,7 @@ def relative_value_iteration(
     n = P.shape[1]
     V = np.zeros(n)
     Q = np.empty(P.shape[0])
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (``it`` is reported)
         Q[:] = P @ V
         Q += cost
         TV = Q if seg_starts is None else np.minimum.reduceat(Q, seg_starts)
@@ -124,7 +124,9 @@ def relative_value_iteration(
     )
 
 
-def stationary_distribution(P: sparse.csr_matrix, *, tol: float = 1e-14, max_iter: int = 100_000) -> np.ndarray:
+def stationary_distribution(
+    P: sparse.csr_matrix, *, tol: float = 1e-14, max_iter: int = 100_000
+) -> np.ndarray:
     """Stationary distribution of a unichain transition matrix, by power iteration
     (averaging two successive iterates, so periodic chains converge too)."""
     n = P.shape[0]
@@ -157,7 +159,8 @@ class ChainSpace:
         cfg = view.config
         if view.family != "periodic":
             raise ConfigError(
-                f"exact methods need InventoryLostSales-v0 or InventoryBackorder-v0, got {view.env_id}"
+                "exact methods need InventoryLostSales-v0 or InventoryBackorder-v0, got "
+                f"{view.env_id}"
             )
         if cfg.stochastic_lead_time:
             raise ConfigError("exact methods need a fixed (int) lead_time")

@@ -95,7 +95,9 @@ class ExactCost:
     n_states: int
 
 
-def exact_average_cost(policy: Policy, *, max_position: int | None = None, tol: float = 1e-10) -> ExactCost:
+def exact_average_cost(
+    policy: Policy, *, max_position: int | None = None, tol: float = 1e-10
+) -> ExactCost:
     """Long-run average cost of ``policy`` from the empty system, computed exactly.
 
     The chain is truncated at ``max_position`` (default: the policy's own bound or the
@@ -146,7 +148,8 @@ class OptimalPolicy(Policy):
         self._actions = solution.actions
 
     def describe(self) -> str:
-        return "exact (relative value iteration)"
+        t = self.solution.truncation
+        return f"table of {len(self._actions)} states, position <= {t['max_position']}"
 
     def order(self, obs: np.ndarray) -> np.ndarray:
         sp = self._space
@@ -253,9 +256,13 @@ def solve_optimal(
         pos = space.position()
         if (pos[reach] + act[reach] >= M).any():
             M += max(2, M // 4)
-        elif space.backlog and _lumped_mass(
-            space, sparse.csr_matrix(P[res.choice][reach][:, reach]), (pos + act)[reach]
-        ) > LUMP_TOL:
+        elif (
+            space.backlog
+            and _lumped_mass(
+                space, sparse.csr_matrix(P[res.choice][reach][:, reach]), (pos + act)[reach]
+            )
+            > LUMP_TOL
+        ):
             low = space.low - len(space.pmf)
         else:
             break

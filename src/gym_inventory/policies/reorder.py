@@ -39,7 +39,9 @@ class SS(Policy):
 
     param_names = ("s", "S")
 
-    def __init__(self, s: int, S: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any) -> None:
+    def __init__(
+        self, s: int, S: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any
+    ) -> None:
         super().__init__(env_id, **env_kwargs)
         self.s = check_int("s", s, low=None)
         self.S = check_int("S", S)
@@ -73,7 +75,9 @@ class SQ(Policy):
 
     param_names = ("s", "Q")
 
-    def __init__(self, s: int, Q: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any) -> None:
+    def __init__(
+        self, s: int, Q: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any
+    ) -> None:
         super().__init__(env_id, **env_kwargs)
         self.s = check_int("s", s, low=None)
         self.Q = check_int("Q", Q, low=1)

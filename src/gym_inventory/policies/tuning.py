@@ -121,7 +121,7 @@ def local_search(
             improved = False
             for i in range(len(best)):
                 for d in (step, -step):
-                    cand = best[:i] + (best[i] + d,) + best[i + 1 :]
+                    cand = (*best[:i], best[i] + d, *best[i + 1 :])
                     if ok(cand) and F(cand) < F(best) - 1e-12:
                         best, improved = cand, True
     return best, F(best), len(cache)

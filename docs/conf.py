@@ -36,6 +36,8 @@ napoleon_google_docstring = False
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 _ENV_DIR = Path(__file__).parent / "environments"
+#: PettingZoo envs documented next to the Gymnasium ids: page name -> env class.
+_PETTINGZOO_ENVS = {"multi_product_v0": "gym_inventory.multi.multi_product_v0:MultiProductEnv"}
 
 
 def _env_class(env_id: str) -> type:
@@ -52,8 +54,15 @@ def write_env_pages() -> list[str]:
         card = inspect.getdoc(cls) or ""
         text = f"# {env_id}\n\n`{cls.__module__}.{cls.__qualname__}`\n\n{card}\n"
         (_ENV_DIR / f"{env_id}.md").write_text(text, encoding="utf-8")
+    pages = list(gym_inventory.ENV_IDS)
+    for name, entry in _PETTINGZOO_ENVS.items():  # PettingZoo envs, next to the ids
+        module, qualname = entry.split(":")
+        card = inspect.getdoc(getattr(importlib.import_module(module), qualname)) or ""
+        text = f"# {name} (PettingZoo)\n\n`{module}`\n\n{card}\n"
+        (_ENV_DIR / f"{name}.md").write_text(text, encoding="utf-8")
+        pages.append(name)
     index = ["# Environments", "", "```{toctree}", ":maxdepth: 1", ""]
-    index += [*gym_inventory.ENV_IDS, "```", ""]
+    index += [*pages, "```", ""]
     (_ENV_DIR / "index.md").write_text("\n".join(index), encoding="utf-8")
     return list(gym_inventory.ENV_IDS)
 

@@ -31,3 +31,5 @@ def test_sphinx_docs_build_without_warnings(tmp_path):
     assert out.returncode == 0, out.stderr[-4000:]
     page = (tmp_path / "html" / "environments" / "Inventory-v0.html").read_text()
     assert "Observation Space" in page and "<table" in page
+    multi = (tmp_path / "html" / "environments" / "multi_product_v0.html").read_text()
+    assert "Shared-capacity rule" in multi and "<table" in multi

@@ -22,7 +22,7 @@ import numpy as np
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
-from gym_inventory.envs.inventory import InventoryEnv
+from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
 from gym_inventory.envs.store import UNBOUNDED, StoreModel, StoreParams
 from gym_inventory.errors import ConfigError
 
@@ -79,6 +79,9 @@ class PeriodicModel(StoreModel):
         params = StoreParams(action_mode="quantity", max_order=max_order)
         super().__init__([config], [source], params, batch_size, CouplingConfig())
         self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
+        # Envs step this model through step() only (a scalar fast path, where StoreModel
+        # has one, would write the store's observation layout).
+        self.scalar = False
 
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
         """Reset copies in ``index`` (all by default); returns the observation buffer."""
@@ -127,6 +130,7 @@ class _PeriodicEnv(InventoryEnv):
         *,
         render_mode: str | None = None,
         demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
         demand_mean: float | None = None,
         lead_time: int | Sequence[float] = 2,
         holding_cost: float = 1.0,
@@ -149,6 +153,7 @@ class _PeriodicEnv(InventoryEnv):
         batch_size: int = 1,
         *,
         demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
         demand_mean: float | None = None,
         max_order: int | None = None,
         **kwargs: Any,
@@ -172,23 +177,19 @@ class _PeriodicEnv(InventoryEnv):
         if unknown:
             raise ConfigError(
                 f"unknown argument(s) {unknown}; expected some of "
-                f"{sorted(allowed | {'demand', 'demand_mean', 'max_order'})}"
+                f"{sorted(allowed | {'demand', 'demand_kwargs', 'demand_mean', 'max_order'})}"
             )
         defaults = dict(lead_time=2, holding_cost=1.0, penalty_cost=9.0)
         config = InventoryConfig(backlog=cls.BACKLOG, **{**defaults, **kwargs})
-        if demand is None:
-            demand = PoissonDemand(
-                check_real("demand_mean", 5.0 if demand_mean is None else demand_mean)
-            )
-        elif not isinstance(demand, DemandSource):
-            raise ConfigError(
-                "demand must be a gym_inventory.demand.DemandSource or None, got "
-                f"{type(demand).__name__}"
-            )
+        if demand is None and demand_kwargs is None:
+            mean = 5.0 if demand_mean is None else demand_mean
+            demand = PoissonDemand(check_real("demand_mean", mean))
         elif demand_mean is not None:
             raise ConfigError(
                 "demand_mean only applies to the default Poisson demand (demand=None)"
             )
+        else:
+            demand = resolve_demand(demand, demand_kwargs)  # the same rules as Inventory-v0
         max_order = default_max_order(demand) if max_order is None else max_order
         max_order = check_int("max_order", max_order, low=1)
         return PeriodicModel(config, demand, max_order, batch_size)
@@ -273,7 +274,8 @@ _CARD = r"""## Description
 
     | argument | default | meaning |
     |---|---|---|
-    | ``demand`` | ``None`` | any :class:`~gym_inventory.demand.DemandSource`; ``None`` is Poisson(``demand_mean``) |
+    | ``demand`` | ``None`` | any :class:`~gym_inventory.demand.DemandSource` (or what ``Inventory-v0`` accepts, with ``demand_kwargs``); ``None`` is Poisson(``demand_mean``) |
+    | ``demand_kwargs`` | ``None`` | arguments of a demand given by name |
     | ``demand_mean`` | ``None`` | mean of the default Poisson demand (``None``: 5.0); only with ``demand=None`` |
     | ``lead_time`` | 2 | $L$, an int, or a probability vector over $0..L_{{max}}$ (orders may cross) |
     | ``holding_cost`` | 1.0 | $h$ |

@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import importlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -19,9 +19,14 @@ import numpy as np
 
 from gym_inventory.core.config import InventoryConfig
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.envs.store import OBS_FIELDS
 from gym_inventory.errors import ConfigError
 
 __all__ = ["EnvView", "Policy", "TuneResult", "env_class", "make_env_model"]
+
+_ON_HAND, _IN_TRANSIT, _BACKLOG = (
+    OBS_FIELDS.index(n) for n in ("on_hand", "in_transit", "backlog")
+)
 
 
 def env_class(env_id: str) -> type:
@@ -90,14 +95,13 @@ class EnvView:
     obs_dim: int
     start_hour: int = 0
     max_episode_steps: int | None = None
-    spec_kwargs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env_id: str, **env_kwargs: Any) -> EnvView:
         """Inspect ``env_id`` built with ``env_kwargs`` (validated by the env itself)."""
         from gym_inventory.envs.periodic import PeriodicModel
 
-        model, kwargs = make_env_model(env_id, 1, **env_kwargs)
+        model, _ = make_env_model(env_id, 1, **env_kwargs)
         spec = gym.spec(env_id)
         p = model.params
         return cls(
@@ -112,7 +116,6 @@ class EnvView:
             obs_dim=model.obs.shape[-1],
             start_hour=p.start_hour,
             max_episode_steps=spec.max_episode_steps,
-            spec_kwargs=kwargs,
         )
 
     def mean_demand(self) -> float:
@@ -149,13 +152,7 @@ class EnvView:
         """Inventory position (on hand + in transit - backlog) of observations ``(B, d)``."""
         if self.family == "periodic":
             return obs.sum(axis=1, dtype=np.float64)
-        return obs[:, 0].astype(np.float64) + obs[:, 1] - obs[:, 2]
-
-    def level(self, obs: np.ndarray) -> np.ndarray:
-        """On-hand stock (lost sales) or net inventory (backorders), ``(B,)``."""
-        if self.family == "periodic":
-            return obs[:, 0].astype(np.float64)
-        return obs[:, 0].astype(np.float64) - obs[:, 2]
+        return obs[:, _ON_HAND].astype(np.float64) + obs[:, _IN_TRANSIT] - obs[:, _BACKLOG]
 
     def encode(self, order: np.ndarray) -> np.ndarray:
         """Encode desired orders ``(B,)`` as actions of the env's action space.

@@ -8,17 +8,20 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.demand.parametric import HOURS_PER_WEEK
+from gym_inventory.envs.store import OBS_FIELDS
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
 from gym_inventory.policies.tuning import SearchSpace
 
 __all__ = ["HourOfWeekOrderUpTo", "hour_of_week"]
 
+_DOW_SIN, _DOW_COS = OBS_FIELDS.index("dow_sin"), OBS_FIELDS.index("dow_cos")
+
 
 def hour_of_week(obs: np.ndarray) -> np.ndarray:
     """Hour of the week (0..167) of the coming period, from ``Inventory-v0``'s
-    day-of-week features (observation entries 7 and 8)."""
-    angle = np.arctan2(obs[:, 7].astype(np.float64), obs[:, 8])
+    day-of-week features ``dow_sin`` and ``dow_cos`` (their angle is 2π h / 168)."""
+    angle = np.arctan2(obs[:, _DOW_SIN].astype(np.float64), obs[:, _DOW_COS])
     return np.rint(angle / (2 * np.pi) * HOURS_PER_WEEK).astype(np.int64) % HOURS_PER_WEEK
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
+from gym_inventory.core.kernel import FLOW_FIELDS
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
 from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
@@ -106,6 +107,21 @@ class PeriodicModel(StoreModel):
         self.obs[idx, :, 0] = level
         if k.max_lead_time:
             self.obs[idx, :, 1:] = k.pipeline_by_arrival()[idx]
+
+    def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
+        """The last period's breakdown for copy ``b``, product ``p`` as plain floats:
+        :data:`~gym_inventory.core.kernel.FLOW_FIELDS`, the money components (costs
+        positive), ``profit`` (= reward) and ``in_transit`` (all outstanding orders)."""
+        return {k: float(v[b, p]) for k, v in self.batch_info().items()}
+
+    def batch_info(self) -> dict[str, np.ndarray]:
+        """:meth:`info` of every copy and product at once, new ``(B, P)`` arrays."""
+        k = self.kernel
+        out = {name: row.copy() for name, row in zip(FLOW_FIELDS, k.flows, strict=True)}
+        out.update(k.money_breakdown())
+        out["profit"] = k.reward.copy()
+        out["in_transit"] = k.pipeline.sum(axis=0)
+        return out
 
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         k = self.kernel

@@ -319,5 +319,5 @@ class StoreModel:
             v = math.fsum(money[r] for r in rows)
             out[name] = v if name == "revenue" else 0.0 - v
         out["profit"] = float(k.reward[b, p])
-        out["in_transit"] = float(k.pipeline[:, b, p].sum())
+        out["in_transit"] = float(self.obs[b, p, 1])
         return out

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from gym_inventory.errors import ConfigError
@@ -162,3 +164,22 @@ def test_sixteen_standard_instances():
         assert all(costs[L, a] < costs[L, b] for a, b in [(4, 9), (9, 19), (19, 39)])
     for p in (4, 9, 19, 39):
         assert all(costs[a, p] < costs[a + 1, p] for a in (1, 2, 3))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    L=st.integers(0, 2),
+    p=st.floats(1.0, 20.0),
+    h=st.floats(0.5, 2.0),
+    mean=st.floats(1.0, 6.0),
+)
+def test_properties_on_random_instances(L, p, h, mean):
+    kw = dict(lead_time=L, penalty_cost=p, holding_cost=h, demand_mean=mean)
+    lost = solve_optimal("InventoryLostSales-v0", **kw)
+    back = solve_optimal("InventoryBackorder-v0", **kw)
+    assert lost.lower <= lost.average_cost <= lost.upper
+    assert lost.average_cost <= back.average_cost + 1e-7
+    # the policy object plays exactly the solver's table
+    replay = exact_average_cost(lost.policy).average_cost
+    assert replay == pytest.approx(lost.average_cost, rel=1e-7, abs=1e-7)
+    assert lost.average_cost <= exact_average_cost(Myopic(**kw)).average_cost + 1e-7

@@ -144,6 +144,7 @@ def test_action_table_and_policy_agree():
         ("InventoryLostSales-v0", {"lead_time": (0.5, 0.5)}, "fixed"),
         ("InventoryLostSales-v0", {"capacity": 50}, "capacity=inf"),
         ("InventoryLostSales-v0", {"lead": 2}, "unknown argument"),
+        ("InventoryLostSales-v0", {"lead_time": 6, "demand_mean": 20.0}, "too large"),
     ],
 )
 def test_solver_rejects_unsupported_configurations(env_id, kwargs, message):

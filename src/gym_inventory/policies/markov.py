@@ -39,8 +39,23 @@ __all__ = ["ChainSpace", "RVIResult", "relative_value_iteration", "stationary_di
 #: Demand tail probability cut off in backorder chains (put on the last point).
 DEMAND_TAIL = 1e-12
 
-#: Largest number of (state, action) pairs a chain may have (memory guard, ~1 GB).
+#: Memory guards (a few GB at most): (state, action) pairs, transitions, and the
+#: dense state-index box ``(max_position + 1) ** dim`` of lost-sales chains.
 MAX_PAIRS = 12_000_000
+MAX_TRANSITIONS = 40_000_000
+MAX_BOX = 100_000_000
+
+
+def _simplex(dim: int, M: int) -> np.ndarray:
+    """Every vector of ``dim`` non-negative ints with sum <= ``M``, lexicographic order."""
+    pts = np.arange(M + 1, dtype=np.int64)[:, None]
+    for _ in range(dim - 1):
+        room = M - pts.sum(axis=1) + 1
+        start = np.concatenate([[0], np.cumsum(room)[:-1]])
+        owner = np.repeat(np.arange(len(pts)), room)
+        last = np.arange(int(room.sum())) - start[owner]
+        pts = np.concatenate([pts[owner], last[:, None]], axis=1)
+    return pts
 
 
 @dataclass
@@ -202,16 +217,14 @@ class ChainSpace:
             emin = np.cumsum(d * self.pmf) - d * self.pmf + d * self.sf_ge  # E min(D, y)
             self.G = self.h * (d - emin) + self.p * (self.mean - emin)
             dim = max(L, 1)
-            n_est = math.comb(M + dim, dim)
-            if n_est * (M / (dim + 1) + 1) > MAX_PAIRS * 4:
+            if (M + 1) ** dim > MAX_BOX:
                 raise ConfigError(
-                    f"the truncated state space is too large ({n_est} states for "
-                    f"max_position={M}, lead_time={L}); use a smaller instance"
+                    f"the truncated state space is too large ({math.comb(M + dim, dim)} "
+                    f"states for max_position={M}, lead_time={L}); use a smaller instance"
                 )
-            grid = np.indices((M + 1,) * dim).reshape(dim, -1).T
-            self.states = grid[grid.sum(axis=1) <= M]
-            self.index = np.full((M + 1,) * dim, -1, dtype=np.int64)
-            self.index[tuple(self.states.T)] = np.arange(len(self.states))
+            self.states = _simplex(dim, M)
+            self.index = np.full((M + 1,) * dim, -1, dtype=np.int32)
+            self.index[tuple(self.states.T)] = np.arange(len(self.states), dtype=np.int32)
         self.n_states = len(self.states)
 
     def _backorder_G(self, dist, dmax: int) -> np.ndarray:
@@ -299,6 +312,10 @@ class ChainSpace:
         cost = self.G[y]
         n_next = y + 1
         total = int(n_next.sum())
+        if total > MAX_TRANSITIONS:
+            raise ConfigError(
+                f"{total} transitions exceed the limit {MAX_TRANSITIONS}; use a smaller instance"
+            )
         start = np.concatenate([[0], np.cumsum(n_next)[:-1]])
         r = np.repeat(np.arange(len(s)), n_next)
         z = np.arange(total) - start[r]

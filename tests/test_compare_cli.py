@@ -65,3 +65,20 @@ def test_compare_on_lost_sales_includes_the_optimum(tmp_path):
 def test_compare_rejects_an_unknown_env(capsys):
     assert main(["compare", "--env", "Nope-v0", "--episodes", "2"]) == 2
     assert "env_id 'Nope-v0' is not a registered gymnasium id" in capsys.readouterr().err
+
+
+def test_compare_skips_an_optimum_too_large_to_solve():
+    from gym_inventory.comparison import compare
+
+    with pytest.warns(UserWarning, match="exact optimum is skipped: .*too large"):
+        rows = compare(
+            "InventoryLostSales-v0",
+            episodes=2,
+            tune_episodes=2,
+            max_steps=30,
+            history=False,
+            lead_time=6,
+            demand_mean=20.0,
+        )
+    assert rows and not any(r.name.startswith("optimal") for r in rows)
+    assert all(r.tuned_by == "simulation" for r in rows)

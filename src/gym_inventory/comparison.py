@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import platform
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from gym_inventory.policies import (
     SeedRule,
     solve_optimal,
 )
+from gym_inventory.policies.tuning import exact_supported
 
 __all__ = ["TUNE_SEED_OFFSET", "CompareRow", "candidates", "compare", "to_markdown"]
 
@@ -90,8 +92,6 @@ def candidates(env_id: str, **env_kwargs: Any) -> list[tuple[str, Callable[..., 
         return sol.policy, "exact", sol.average_cost
 
     out: list[tuple[str, Callable[..., Any]]] = []
-    from gym_inventory.policies.tuning import exact_supported
-
     if exact_supported(view):
         out.append(("optimal (relative value iteration)", optimal))
     out += [
@@ -140,7 +140,13 @@ def compare(
         if hasattr(it, "set_description"):
             it.set_description(f"{name[:30]:30s}")
         t0 = time.perf_counter()
-        policy, how, exact = build(seed, **sim)
+        try:
+            policy, how, exact = build(seed, **sim)
+        except ConfigError as exc:
+            if not name.startswith("optimal"):
+                raise
+            warnings.warn(f"the exact optimum is skipped: {exc}", stacklevel=2)
+            continue
         kw = {**env_kwargs, **policy.env.env_kwargs}
         res = evaluate(
             policy,

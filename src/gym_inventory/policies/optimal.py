@@ -69,10 +69,14 @@ def _lumped_mass(space: ChainSpace, P_sub: sparse.csr_matrix, y: np.ndarray) -> 
     return float(stationary_distribution(P_sub) @ lumped)
 
 
-def _initial_max_position(view: EnvView) -> int:
-    # Morton's bound (lost sales) and base-stock optimality (backorders): with c = K = 0
-    # the optimal position after ordering never exceeds the newsvendor level; one more
-    # unit lets the reachability check see whether the bound binds. With K > 0 add an EOQ.
+def initial_max_position(view: EnvView) -> int:
+    """First truncation of the inventory position: the newsvendor level + 1, plus an EOQ
+    when ``fixed_cost > 0``.
+
+    By Morton's bound (lost sales) and base-stock optimality (backorders), with c = K = 0
+    the optimal position after ordering never exceeds the newsvendor level; the one more
+    unit lets the reachability check see whether the bound binds.
+    """
     cfg = view.config
     m = newsvendor_level(view) + 1
     if cfg.fixed_cost > 0:
@@ -105,7 +109,7 @@ def exact_average_cost(
     need more. Raises :class:`ConfigError` if the policy's position is unbounded.
     """
     view = policy.env
-    M = max_position or policy.position_bound() or _initial_max_position(view)
+    M = max_position or policy.position_bound() or initial_max_position(view)
     low = None
     for _ in range(12):
         space = ChainSpace(view, M, low)
@@ -243,7 +247,7 @@ def solve_optimal(
     """
     t0 = time.perf_counter()
     view = EnvView.from_env(env_id, **env_kwargs)
-    M = max_position or _initial_max_position(view)
+    M = max_position or initial_max_position(view)
     low = None
     enlarged = iterations = 0
     while True:

@@ -43,6 +43,20 @@ def exact_supported(view) -> bool:
     return True
 
 
+#: Largest state count at which ``tune(method="auto")`` evaluates candidates exactly.
+EXACT_MAX_STATES = 500_000
+
+
+def exact_is_small(view) -> bool:
+    """Whether the exact chain of a configuration is small enough to evaluate many
+    candidates on it (at most :data:`EXACT_MAX_STATES` states at the first truncation)."""
+    from gym_inventory.policies.optimal import initial_max_position
+
+    M = initial_max_position(view)
+    dim = 1 if view.config.backlog else max(view.lead_time, 1)
+    return math.comb(M + dim, dim) <= EXACT_MAX_STATES
+
+
 def simulation_settings(view, n_episodes=None, max_steps=None, warmup=None) -> dict:
     """Defaults of simulation-based tuning: 64 episodes of the id's length; the
     benchmark variants skip a 100-period warm-up."""
@@ -64,17 +78,18 @@ def make_objective(
 ) -> tuple[Callable, str]:
     """Return ``(cost(policy) -> float, method)``.
 
-    ``method="auto"`` is exact Markov-chain evaluation when the configuration allows it
-    (and the family's position is bounded, ``exact_ok``), else simulation with common
-    random numbers: every candidate sees the same seeded demand (demand never depends on
-    the actions), so differences between candidates are not noise between seeds.
+    ``method="auto"`` is exact Markov-chain evaluation when the configuration allows it,
+    the family's position is bounded (``exact_ok``) and the chain is small
+    (:func:`exact_is_small`), else simulation with common random numbers: every
+    candidate sees the same seeded demand (demand never depends on the actions), so
+    differences between candidates are not noise between seeds.
     """
     if method not in ("auto", "exact", "simulation"):
         raise ConfigError(f"method must be 'auto', 'exact' or 'simulation', got {method!r}")
     can_exact = exact_ok and exact_supported(view)
     if method == "exact" and not can_exact:
         raise ConfigError(f"exact evaluation is not available for this policy on {view.env_id}")
-    if method == "exact" or (method == "auto" and can_exact):
+    if method == "exact" or (method == "auto" and can_exact and exact_is_small(view)):
         from gym_inventory.policies.optimal import exact_average_cost
 
         return (lambda policy: exact_average_cost(policy).average_cost), "exact"

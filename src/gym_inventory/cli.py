@@ -70,6 +70,27 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instacart_args(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = sub.add_parser("summary", help="row counts, top products and a day x hour heat map")
+    s.add_argument("path", nargs="?", help="data directory or zip (default: bundled sample)")
+    s.add_argument("--top", type=int, default=10, help="products to list (default 10)")
+    s.add_argument("-o", "--output", default="instacart_heatmap.png", help="heat map PNG")
+
+
+@command("instacart", "inspect Instacart data (the bundled sample or a download)", _instacart_args)
+def _instacart(args: argparse.Namespace) -> int:
+    from gym_inventory.demand.instacart import summary
+    from gym_inventory.errors import GymInventoryError
+
+    try:
+        print(summary(args.path, top=args.top, output=args.output))
+    except GymInventoryError as exc:
+        print(f"gym-inventory instacart: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--env", default="Inventory-v0", help="env id (default Inventory-v0)")
     p.add_argument("--episodes", type=int, default=100, help="evaluation episodes (default 100)")

@@ -9,7 +9,7 @@ import numpy as np
 
 from gym_inventory.errors import require
 
-__all__ = ["figure_to_array", "plot_history", "plot_trajectories"]
+__all__ = ["figure_to_array", "plot_history", "plot_hour_of_week", "plot_trajectories"]
 
 
 def _pyplot():
@@ -63,6 +63,34 @@ def figure_to_array(fig: Any) -> np.ndarray:
     arr = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
     plt.close(fig)
     return arr
+
+
+def plot_hour_of_week(counts: np.ndarray, title: str | None = None) -> Any:
+    """Heat map of counts per day of week (rows) and hour of day (columns).
+
+    Parameters
+    ----------
+    counts : ndarray, shape (168,) or (7, 24)
+        Hour of week ``24 * day + hour`` (day 0 = Instacart's ``order_dow`` 0).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    plt = _pyplot()
+    grid = np.asarray(counts, dtype=float).reshape(7, 24)
+    fig, ax = plt.subplots(figsize=(9, 3.4), layout="constrained")
+    im = ax.imshow(grid, aspect="auto", cmap="viridis")
+    ax.set_xticks(range(0, 24, 2))
+    ax.set_yticks(range(7))
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("day of week (order_dow)")
+    fig.colorbar(im, ax=ax, label="order lines")
+    if title:
+        ax.set_title(title)
+    return fig
 
 
 def plot_trajectories(

@@ -211,7 +211,7 @@ def test_reset_reproducible_and_continues_generator():
 def test_default_demand_sources():
     src = default_demand_sources(5)
     means = multi_product_v0._weekly_means(src).tolist()
-    assert means[0] == 10.0 and all(np.diff(means) <= 0)  # most popular first
+    assert means[0] == pytest.approx(10.0) and all(np.diff(means) <= 0)  # most popular first
     env = multi_product_v0.parallel_env(n_products=5)
     assert [c.initial_stock for c in env.configs] == [math.floor(12 * m) for m in means]
     assert env.coupling.shared_capacity == math.ceil(24 * sum(means))

@@ -17,7 +17,7 @@ import numpy as np
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream"]
+__all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -63,6 +63,67 @@ class DemandSource(abc.ABC):
     def stationary(self) -> bool:
         """Whether every period has the same distribution (i.i.d. demand)."""
         return False
+
+    # ---- what lets :class:`~gym_inventory.demand.SeasonalDemand` run over any base
+    def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+        """Draw one demand per entry of ``means``, from this family moved to that mean.
+
+        Only for stationary sources. The default draws ``x`` from the source and rounds
+        ``x * means / mean`` stochastically (down, or up with probability equal to the
+        fractional part), which keeps the mean exact and the demand integer. Families
+        with a natural member at any mean (Poisson, negative binomial) override it.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The caller's generator.
+        means : ndarray of float, shape (n,)
+            Non-negative target means.
+
+        Returns
+        -------
+        ndarray of float64, shape (n,)
+        """
+        means = np.asarray(means, dtype=np.float64)
+        own = float(self.mean(np.zeros(1, dtype=np.int64))[0])
+        scale = means / own if own > 0 else np.zeros_like(means)
+        x = self.sample(rng, np.zeros(len(means), dtype=np.int64)) * scale
+        return stochastic_round(rng, x)
+
+    def distribution_at_mean(self, mean: float) -> Any:
+        """The frozen ``scipy.stats`` distribution of :meth:`sample_at_mean` at ``mean``.
+
+        The default handles stationary sources whose :meth:`distribution` has a finite
+        support: with ``s = mean / own mean``, each value ``v`` of probability ``p`` puts
+        ``p * (1 - f)`` on ``floor(s v)`` and ``p * f`` on ``floor(s v) + 1``, ``f`` the
+        fractional part of ``s v``. Raises :class:`NotImplementedError` otherwise.
+        """
+        from scipy import stats
+
+        d = self.distribution(0)
+        lo, hi = d.support()
+        if not (self.stationary and np.isfinite(hi) and hi - lo <= 1_000_000):
+            raise NotImplementedError(
+                f"{type(self).__name__} has no closed-form distribution at another mean"
+            )
+        own = float(d.mean())
+        k = np.arange(lo, hi + 1)
+        p = d.pmf(k)
+        x = k * (float(mean) / own if own > 0 else 0.0)
+        low = np.floor(x)
+        frac = x - low
+        values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
+        probs = np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
+        return stats.rv_discrete(values=(values, probs))
+
+
+def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Round non-negative ``x`` down, or up with probability equal to its fractional part.
+
+    Unbiased (``E[result] = x``); draws ``len(x)`` uniforms from ``rng``.
+    """
+    low = np.floor(x)
+    return low + (rng.random(len(x)) < (x - low))
 
 
 class DemandStream:

@@ -1,22 +1,58 @@
-"""Parametric demand sources (i.i.d. and hour-of-week seasonal)."""
+"""Parametric demand sources: i.i.d. families and the hour-of-week seasonal wrapper.
+
+Every source draws non-negative integer-valued demand as ``float64`` and reports its
+exact mean; :meth:`~gym_inventory.demand.DemandSource.distribution` returns a frozen
+``scipy.stats`` distribution (scipy is imported only then).
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from gym_inventory.core.config import check_int, check_real
+from gym_inventory.core.config import _check_pmf, check_int, check_real
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.errors import ConfigError
+from gym_inventory.errors import ConfigError, require
 
-__all__ = ["HOURS_PER_WEEK", "PoissonDemand", "SeasonalDemand"]
+__all__ = [
+    "HOURS_PER_WEEK",
+    "ConstantDemand",
+    "DiscreteDemand",
+    "NegativeBinomialDemand",
+    "NormalDemand",
+    "PoissonDemand",
+    "SeasonalDemand",
+]
 
 HOURS_PER_WEEK = 168
 
 
-class PoissonDemand(DemandSource):
-    """I.i.d. Poisson demand with mean ``mean`` per period.
+def _stats():
+    return require("scipy.stats", "all", "DemandSource.distribution()")
+
+
+class _Stationary(DemandSource):
+    """I.i.d. demand: the same distribution every period."""
+
+    def mean(self, periods: np.ndarray) -> np.ndarray:
+        return np.full(len(periods), self._mean)
+
+    def distribution(self, period: int) -> Any:
+        return self.distribution_at_mean(self._mean)
+
+    @property
+    def stationary(self) -> bool:
+        return True
+
+
+class PoissonDemand(_Stationary):
+    """I.i.d. Poisson demand with mean ``mean`` per period (variance = mean).
+
+    At another mean ``m`` (see :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`)
+    it is Poisson with mean ``m``.
 
     Examples
     --------
@@ -28,75 +64,263 @@ class PoissonDemand(DemandSource):
 
     def __init__(self, mean: float) -> None:
         self.lam = check_real("mean", mean)
+        self._mean = self.lam
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return rng.poisson(self.lam, size=len(periods)).astype(np.float64)
 
-    def mean(self, periods: np.ndarray) -> np.ndarray:
-        return np.full(len(periods), self.lam)
+    def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+        return rng.poisson(means).astype(np.float64)
 
-    def distribution(self, period: int):
-        from scipy import stats
-
-        return stats.poisson(self.lam)
-
-    @property
-    def stationary(self) -> bool:
-        return True
+    def distribution_at_mean(self, mean: float) -> Any:
+        return _stats().poisson(mean)
 
     def __repr__(self) -> str:
         return f"PoissonDemand(mean={self.lam!r})"
 
 
-class SeasonalDemand(DemandSource):
-    """Poisson demand whose mean follows an hour-of-week profile.
+class NegativeBinomialDemand(_Stationary):
+    r"""I.i.d. over-dispersed demand: negative binomial with a given mean and variance.
 
-    Period ``t`` is hour ``(t + start_hour) % 168`` of the week, hour 0 being day 0
-    (Instacart's ``order_dow`` 0) at 00:00. Its mean is ``mean * profile[h] /
-    mean(profile)``, so ``mean`` is the average demand per hour over a week.
+    With :math:`n = \mu^2 / (\sigma^2 - \mu)` and :math:`p = \mu / \sigma^2` it is
+    ``scipy.stats.nbinom(n, p)`` (the number of failures before the ``n``-th success),
+    so the mean is :math:`\mu` and the variance :math:`\sigma^2 = \mu + \mu^2 / n`.
+    At another mean :math:`m` it keeps the shape ``n`` (variance :math:`m + m^2 / n`).
+
+    Parameters
+    ----------
+    mean : float
+        Mean demand per period, > 0.
+    variance : float
+        Variance per period, strictly greater than ``mean`` (over-dispersion; use
+        :class:`PoissonDemand` for variance = mean).
+    """
+
+    def __init__(self, mean: float, variance: float) -> None:
+        mu = check_real("mean", mean, low_inclusive=False)
+        var = check_real("variance", variance)
+        if var <= mu:
+            raise ConfigError(
+                f"variance must be > mean ({mu:g}) for a negative binomial, got {variance!r}"
+            )
+        self._mean, self.variance = mu, var
+        self.n = mu * mu / (var - mu)
+
+    def _p(self, mean: Any) -> Any:
+        return self.n / (self.n + mean)
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        p = self._p(self._mean)
+        return rng.negative_binomial(self.n, p, size=len(periods)).astype(np.float64)
+
+    def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+        return rng.negative_binomial(self.n, self._p(means)).astype(np.float64)
+
+    def distribution_at_mean(self, mean: float) -> Any:
+        return _stats().nbinom(self.n, self._p(mean))
+
+    def __repr__(self) -> str:
+        return f"NegativeBinomialDemand(mean={self._mean!r}, variance={self.variance!r})"
+
+
+def _rounded_normal_pmf(mu: float, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Support and pmf of ``max(0, round(X))``, ``X ~ Normal(mu, sigma)`` (12 sigma wide)."""
+    if sigma == 0:
+        return np.array([max(0.0, float(np.rint(mu)))]), np.array([1.0])
+    lo = max(0, math.floor(mu - 12 * sigma))
+    hi = max(lo + 1, math.ceil(mu + 12 * sigma))
+    k = np.arange(lo, hi + 1, dtype=np.float64)
+    # Phi((k + 0.5 - mu) / sigma) via erfc, which is accurate in both tails.
+    with np.errstate(over="ignore"):  # a tiny sigma makes z infinite: erfc handles it
+        z = (k + 0.5 - mu) / (sigma * math.sqrt(2))
+    cdf = np.array([0.5 * math.erfc(-v) for v in z.tolist()])
+    pmf = np.diff(cdf, prepend=0.0)  # everything below lo + 0.5 goes to lo (0 or negligible)
+    return k, pmf / pmf.sum()
+
+
+class NormalDemand(_Stationary):
+    r"""I.i.d. normal demand rounded to the nearest integer and truncated at 0.
+
+    Demand is :math:`\max(0, \mathrm{round}(X))` with :math:`X \sim N(\mu, \sigma^2)`.
+    Rounding and truncation move the mean away from :math:`\mu` when :math:`\mu` is
+    within a few :math:`\sigma` of 0; :meth:`mean` and :meth:`distribution` are those of
+    the demand actually drawn (computed exactly from the normal CDF). Moved to another
+    mean ``m`` (in :class:`SeasonalDemand`), a draw is multiplied by ``m / mean`` and
+    rounded stochastically, which keeps the mean exactly ``m`` (scaling :math:`\mu` and
+    :math:`\sigma` instead would not, because of the truncation).
+
+    Parameters
+    ----------
+    mu : float
+        Mean of the underlying normal.
+    sigma : float
+        Standard deviation of the underlying normal (>= 0).
+    """
+
+    def __init__(self, mu: float, sigma: float) -> None:
+        self.mu = check_real("mu", mu, low=None)
+        self.sigma = check_real("sigma", sigma)
+        k, p = _rounded_normal_pmf(self.mu, self.sigma)
+        self._mean = float(k @ p)
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        x = rng.normal(self.mu, self.sigma, size=len(periods))
+        return np.maximum(np.rint(x), 0.0)
+
+    def distribution(self, period: int) -> Any:
+        return _stats().rv_discrete(values=_rounded_normal_pmf(self.mu, self.sigma))
+
+    def __repr__(self) -> str:
+        return f"NormalDemand(mu={self.mu!r}, sigma={self.sigma!r})"
+
+
+class DiscreteDemand(_Stationary):
+    """I.i.d. demand from any probability mass function.
+
+    Parameters
+    ----------
+    pmf : sequence of float
+        Probabilities (summing to 1) of ``values``.
+    values : sequence of int, optional
+        The distinct non-negative demand values; ``0, 1, ..., len(pmf) - 1`` by default.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(DiscreteDemand([0.5, 0.0, 0.5]).mean(np.arange(1))[0])
+    1.0
+    """
+
+    def __init__(self, pmf: Sequence[float], values: Sequence[int] | None = None) -> None:
+        self.pmf = np.array(_check_pmf("pmf", pmf))
+        if values is None:
+            vals = np.arange(len(self.pmf), dtype=np.float64)
+        else:
+            if len(values) != len(self.pmf):
+                raise ConfigError(
+                    f"values must have one entry per pmf entry ({len(self.pmf)}), got {len(values)}"
+                )
+            vals = np.array(
+                [check_int(f"values[{i}]", v) for i, v in enumerate(values)], dtype=np.float64
+            )
+            if len(np.unique(vals)) != len(vals):
+                raise ConfigError(f"values must be distinct, got {list(values)!r}")
+        self.values = vals
+        self._mean = float(vals @ self.pmf)
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        return rng.choice(self.values, size=len(periods), p=self.pmf)
+
+    def distribution(self, period: int) -> Any:
+        return _stats().rv_discrete(values=(self.values, self.pmf))
+
+    def __repr__(self) -> str:
+        return f"DiscreteDemand(pmf={self.pmf.tolist()!r}, values={self.values.tolist()!r})"
+
+
+class ConstantDemand(_Stationary):
+    """The same demand ``value`` every period (no randomness drawn).
+
+    At another mean ``m`` it is ``m`` rounded stochastically (see
+    :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`).
+    """
+
+    def __init__(self, value: int) -> None:
+        self.value = check_int("value", value)
+        self._mean = float(self.value)
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        return np.full(len(periods), self._mean)
+
+    def distribution(self, period: int) -> Any:
+        return _stats().rv_discrete(values=([self.value], [1.0]))
+
+    def __repr__(self) -> str:
+        return f"ConstantDemand(value={self.value!r})"
+
+
+class SeasonalDemand(DemandSource):
+    """Demand whose mean follows an hour-of-week profile, over any stationary base.
+
+    Period ``t`` is hour ``h = (t + start_hour) % 168`` of the week, hour 0 being day 0
+    (Instacart's ``order_dow`` 0) at 00:00. Demand in hour ``h`` is the base moved to the
+    mean ``mean * profile[h] / mean(profile)`` (see
+    :meth:`~gym_inventory.demand.DemandSource.sample_at_mean`), so ``mean`` is the average
+    demand per hour over a week.
 
     Parameters
     ----------
     profile : sequence of 168 non-negative floats
         Relative demand of each hour of the week (any scale; not all zero).
-    mean : float
-        Average demand per hour over a week.
+    mean : float, optional
+        Average demand per hour over a week. Required when ``base`` is None; defaults to
+        the base's mean otherwise.
     start_hour : int
         Hour of the week of period 0.
+    base : DemandSource, optional
+        A stationary source (Poisson, negative binomial, normal, discrete, constant,
+        empirical bootstrap, ...). Default: ``PoissonDemand(mean)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> src = SeasonalDemand(np.r_[np.ones(84), 3 * np.ones(84)], mean=4.0)
+    >>> src.mean(np.array([0, 100])).tolist()
+    [2.0, 6.0]
     """
 
-    def __init__(self, profile: Sequence[float], mean: float, start_hour: int = 0) -> None:
+    def __init__(
+        self,
+        profile: Sequence[float],
+        mean: float | None = None,
+        start_hour: int = 0,
+        base: DemandSource | None = None,
+    ) -> None:
         prof = np.asarray(profile, dtype=np.float64)
         if prof.shape != (HOURS_PER_WEEK,):
             raise ConfigError(f"profile must have 168 entries (hours of a week), got {prof.shape}")
         if not np.isfinite(prof).all() or (prof < 0).any() or prof.sum() <= 0:
             raise ConfigError("profile must be finite, non-negative and not all zero")
-        self.mean_per_hour = check_real("mean", mean)
+        if base is None:
+            if mean is None:
+                raise ConfigError("SeasonalDemand needs mean= when no base= is given")
+            base = PoissonDemand(mean)
+        elif not isinstance(base, DemandSource) or not base.stationary:
+            raise ConfigError(
+                f"base must be a stationary gym_inventory.demand.DemandSource, got {base!r}"
+            )
+        base_mean = float(base.mean(np.zeros(1, dtype=np.int64))[0])
+        self.mean_per_hour = base_mean if mean is None else check_real("mean", mean)
+        if base_mean == 0 and self.mean_per_hour > 0:
+            raise ConfigError(f"base {base!r} has mean 0, so it cannot be scaled to mean {mean}")
+        self.base = base
         self.start_hour = check_int("start_hour", start_hour, high=HOURS_PER_WEEK - 1)
-        self.rates = prof * (self.mean_per_hour / prof.mean())
+        self.rates = prof * (self.mean_per_hour / prof.mean())  # mean of each hour
 
     def _rates(self, periods: np.ndarray) -> np.ndarray:
         return self.rates[(np.asarray(periods) + self.start_hour) % HOURS_PER_WEEK]
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.poisson(self._rates(periods)).astype(np.float64)
+        return self.base.sample_at_mean(rng, self._rates(periods))
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return self._rates(periods).copy()
 
-    def distribution(self, period: int):
-        from scipy import stats
-
-        return stats.poisson(float(self._rates(np.array([period]))[0]))
+    def distribution(self, period: int) -> Any:
+        return self.base.distribution_at_mean(float(self._rates(np.array([period]))[0]))
 
     def __repr__(self) -> str:
-        return f"SeasonalDemand(mean={self.mean_per_hour!r}, start_hour={self.start_hour})"
+        return (
+            f"SeasonalDemand(mean={self.mean_per_hour!r}, start_hour={self.start_hour}, "
+            f"base={self.base!r})"
+        )
 
 
 def daily_shape_profile() -> np.ndarray:
-    """A smooth stand-in hour-of-week profile (quiet nights, a midday peak).
+    """A smooth synthetic hour-of-week profile (quiet nights, a midday peak).
 
-    Used as ``Inventory-v0``'s default only until real Instacart profiles ship.
+    Kept for code that wants a synthetic profile; ``Inventory-v0``'s default is now the
+    real Instacart profile (:func:`gym_inventory.envs.inventory.default_demand`).
     """
     hours = np.arange(HOURS_PER_WEEK) % 24
     day = np.exp(-0.5 * ((hours - 13.0) / 4.0) ** 2)

@@ -33,7 +33,7 @@ from gymnasium.utils import seeding
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
 from gym_inventory.core.kernel import FLOW_FIELDS
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.demand.parametric import HOURS_PER_WEEK, SeasonalDemand, daily_shape_profile
+from gym_inventory.demand.parametric import HOURS_PER_WEEK
 from gym_inventory.envs.store import OBS_FIELDS, UNBOUNDED, StoreModel, StoreParams
 from gym_inventory.errors import ActionError, ConfigError, require
 
@@ -79,9 +79,6 @@ INFO_FIELDS: tuple[str, ...] = (
 
 #: Average hourly demand of the most popular product of the default demand.
 TOP_MEAN_DEMAND = 10.0
-#: Exponent of the stand-in popularity curve: product ``i`` (0-based) sells
-#: ``(i + 1) ** -POPULARITY_EXPONENT`` as much as the top product.
-POPULARITY_EXPONENT = 0.7
 #: Defaults chosen from the products' mean demand (see the env card's Arguments).
 AUTO_CAPACITY_HOURS = 24.0
 AUTO_INITIAL_HOURS = 12.0
@@ -110,12 +107,11 @@ def default_demand_sources(
 ) -> list[DemandSource]:
     """One demand source per product for the default ``multi_product_v0``.
 
-    Product ``i`` (0-based, most popular first) has mean hourly demand
-    ``top_mean * (i + 1) ** -0.7`` (a popularity curve) and the hour-of-week profile
-    :func:`~gym_inventory.demand.parametric.daily_shape_profile`.
-
-    This is the parametric stand-in until the bundled Instacart sample's top products
-    are wired in (see the module's Version History).
+    The ``n_products`` most-ordered products of the bundled Instacart sample (most
+    popular first), each with its own hour-of-week profile
+    (:class:`~gym_inventory.demand.instacart.InstacartDemand`, profile mode). The top
+    product averages ``top_mean`` units per hour; the others keep their relative volume
+    in the data (``top_mean * order_count / order_count of the top product``).
 
     Parameters
     ----------
@@ -132,13 +128,22 @@ def default_demand_sources(
     --------
     >>> sources = default_demand_sources(3)
     >>> [round(float(s.mean(np.arange(168)).mean()), 2) for s in sources]
-    [10.0, 6.16, 4.63]
+    [10.0, 7.96, 5.66]
     """
+    from gym_inventory.demand.instacart import InstacartDemand, top_products
+
     n = check_int("n_products", n_products, low=1)
     top_mean = check_real("top_mean", top_mean, low_inclusive=False)
-    popularity = np.arange(1, n + 1, dtype=np.float64) ** -POPULARITY_EXPONENT
-    profile = daily_shape_profile()
-    return [SeasonalDemand(profile, mean=top_mean * float(w)) for w in popularity]
+    top = top_products(n)
+    if len(top) < n:
+        raise ConfigError(
+            f"n_products={n} exceeds the {len(top)} products of the bundled Instacart sample"
+        )
+    counts = top["order_count"].to_numpy(dtype=float)
+    return [
+        InstacartDemand(int(pid), mean=top_mean * c / counts[0])
+        for pid, c in zip(top["product_id"], counts, strict=True)
+    ]
 
 
 def _weekly_means(sources: Sequence[DemandSource]) -> np.ndarray:
@@ -282,8 +287,8 @@ class MultiProductEnv(ParallelEnv):
 
     ## Version History
 
-    * v0: initial release. Default demand is a parametric stand-in (seasonal Poisson
-      with a popularity curve) until the Instacart top products are wired in.
+    * v0: initial release (not frozen before gym-inventory 0.1.0). Default demand: the
+      bundled Instacart sample's top products with their own hour-of-week profiles.
     """
 
     metadata = {

@@ -184,3 +184,22 @@ def test_properties_on_random_instances(L, p, h, mean):
     replay = exact_average_cost(lost.policy).average_cost
     assert replay == pytest.approx(lost.average_cost, rel=1e-7, abs=1e-7)
     assert lost.average_cost <= exact_average_cost(Myopic(**kw)).average_cost + 1e-7
+
+
+def test_any_finite_support_demand():
+    from gym_inventory.demand.parametric import DiscreteDemand
+
+    d = DiscreteDemand([0.5, 0.5], values=[0, 10])
+    # backorders, L = 2: D over 3 periods is 0/10/20/30 w.p. 1/8, 3/8, 3/8, 1/8; the 0.9
+    # quantile is 30, so the optimal cost is h * E(30 - D) = 15
+    back = solve_optimal("InventoryBackorder-v0", demand=d, lead_time=2)
+    assert back.average_cost == pytest.approx(15.0, abs=1e-6)
+    lost = solve_optimal("InventoryLostSales-v0", demand=d, lead_time=2)
+    assert lost.average_cost <= back.average_cost
+    by_name = solve_optimal(
+        "InventoryBackorder-v0",
+        demand="discrete",
+        demand_kwargs={"pmf": [0.5, 0.5], "values": [0, 10]},
+        lead_time=2,
+    )
+    assert by_name.average_cost == pytest.approx(back.average_cost)

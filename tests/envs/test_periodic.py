@@ -207,3 +207,15 @@ def test_conservation_and_position(lead, backlog, actions, seed):
         assert obs.sum() == pytest.approx(position + a - served)
         assert env.observation_space.contains(obs) and r <= 0
         position = float(obs.sum())
+
+
+def test_info_and_batch_info_agree():
+    model = InventoryBackorderEnv.make_model(3, lead_time=2)
+    model.reset([seeding.np_random(i)[0] for i in range(3)])
+    for _ in range(5):
+        model.step(np.full((3, 1), 4.0), 0.0)
+    batch = model.batch_info()
+    for b in range(3):
+        one = model.info(b)
+        assert one == {k: float(v[b, 0]) for k, v in batch.items()}
+        assert one["in_transit"] == 8.0 and one["profit"] == -(one["holding"] + one["penalty"])

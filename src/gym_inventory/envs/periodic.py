@@ -112,7 +112,12 @@ class PeriodicModel(StoreModel):
         """The last period's breakdown for copy ``b``, product ``p`` as plain floats:
         :data:`~gym_inventory.core.kernel.FLOW_FIELDS`, the money components (costs
         positive), ``profit`` (= reward) and ``in_transit`` (all outstanding orders)."""
-        return {k: float(v[b, p]) for k, v in self.batch_info().items()}
+        k = self.kernel
+        out = dict(zip(FLOW_FIELDS, k.flows[:, b, p].tolist(), strict=True))
+        out.update({name: float(v[p]) for name, v in k.money_breakdown(b).items()})
+        out["profit"] = float(k.reward[b, p])
+        out["in_transit"] = float(k.pipeline[:, b, p].sum())
+        return out
 
     def batch_info(self) -> dict[str, np.ndarray]:
         """:meth:`info` of every copy and product at once, new ``(B, P)`` arrays."""

@@ -8,7 +8,7 @@ import numpy as np
 
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import Policy
-from gym_inventory.policies.optimal import newsvendor_level
+from gym_inventory.policies.optimal import critical_ratio, newsvendor_level
 
 __all__ = ["Myopic"]
 
@@ -44,8 +44,7 @@ class Myopic(Policy):
                 "Myopic needs InventoryLostSales-v0 or InventoryBackorder-v0 with a fixed "
                 "lead_time and i.i.d. demand with a closed-form distribution"
             )
-        cfg = v.config
-        self.ratio = cfg.penalty_cost / (cfg.penalty_cost + cfg.holding_cost)
+        self.ratio = critical_ratio(v)
         self._S = newsvendor_level(v)
         self._dist = dist
         self._a_max = newsvendor_level(v, periods=1)

@@ -41,13 +41,20 @@ __all__ = [
 ]
 
 
+def critical_ratio(view: EnvView) -> float:
+    """The newsvendor ratio :math:`p/(p+h)` (0 when both costs are 0)."""
+    cfg = view.config
+    total = cfg.penalty_cost + cfg.holding_cost
+    return cfg.penalty_cost / total if total > 0 else 0.0
+
+
 def newsvendor_level(view: EnvView, periods: int | None = None) -> int:
     r"""Critical-fractile level: the smallest :math:`S` with :math:`P(D^{(n)} \le S) \ge
     p/(p+h)`, :math:`D^{(n)}` the demand over ``n = periods`` periods (default
     :math:`L+1`). The optimal base-stock level of the backorder model."""
     cfg = view.config
     n = cfg.max_lead_time + 1 if periods is None else periods
-    ratio = cfg.penalty_cost / (cfg.penalty_cost + cfg.holding_cost)
+    ratio = critical_ratio(view)
     dist = view.demand.distribution(0)
     dmax = int(dist.ppf(1 - 1e-12))
     pmf1 = dist.pmf(np.arange(dmax + 1))

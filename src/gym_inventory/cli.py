@@ -91,6 +91,64 @@ def _instacart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--env", default="Inventory-v0", help="env id (default Inventory-v0)")
+    p.add_argument("--episodes", type=int, default=100, help="evaluation episodes (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the first evaluation episode")
+    p.add_argument(
+        "--tune-episodes",
+        type=int,
+        default=64,
+        help="episodes per candidate when tuning by simulation",
+    )
+    p.add_argument(
+        "--steps", type=int, default=None, help="periods per episode (default: the id's)"
+    )
+    p.add_argument("--plot", metavar="PNG", help="save the policies' inventory trajectories here")
+    p.add_argument("--markdown", metavar="MD", help="also write the table as Markdown here")
+
+
+@command(
+    "compare",
+    "tune and evaluate every rule policy (and the exact optimum where it exists) on an env",
+    _compare_args,
+)
+def _compare(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from gym_inventory.comparison import compare, format_table, plot, to_markdown
+    from gym_inventory.errors import GymInventoryError
+
+    print(f"{args.env}: tuning and evaluating every policy on {args.episodes} episodes")
+    try:
+        rows = compare(
+            args.env,
+            episodes=args.episodes,
+            seed=args.seed,
+            max_steps=args.steps,
+            tune_episodes=args.tune_episodes,
+            progress=lambda items: tqdm(items, unit="policy", leave=False),
+        )
+    except GymInventoryError as exc:
+        print(f"gym-inventory compare: error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(rows, args.env))
+    if args.markdown:
+        cmd = (
+            f"gym-inventory compare --env {args.env} --episodes {args.episodes} "
+            f"--seed {args.seed} --tune-episodes {args.tune_episodes}"
+            + (f" --steps {args.steps}" if args.steps else "")
+            + f" --markdown {args.markdown}"
+        )
+        with open(args.markdown, "w", encoding="utf-8") as fh:
+            fh.write(to_markdown(rows, args.env, cmd))
+        print(f"table written to {args.markdown}")
+    if args.plot:
+        plot(rows, args.env, args.plot)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gym-inventory`` command."""
     parser = argparse.ArgumentParser(

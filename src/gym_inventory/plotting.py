@@ -9,7 +9,7 @@ import numpy as np
 
 from gym_inventory.errors import require
 
-__all__ = ["figure_to_array", "plot_history", "plot_hour_of_week"]
+__all__ = ["figure_to_array", "plot_history", "plot_hour_of_week", "plot_trajectories"]
 
 
 def _pyplot():
@@ -90,4 +90,41 @@ def plot_hour_of_week(counts: np.ndarray, title: str | None = None) -> Any:
     fig.colorbar(im, ax=ax, label="order lines")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def plot_trajectories(
+    histories: dict[str, np.ndarray], capacity: float = math.inf, title: str | None = None
+) -> Any:
+    """Compare policies on one episode: stock on hand and cumulative reward over time.
+
+    Parameters
+    ----------
+    histories : dict of str to ndarray, shape (T, 5)
+        One :func:`plot_history`-layout array per policy (columns: on hand, in transit,
+        demand, sales, reward; row 0 the starting state).
+    capacity : float
+        Drawn as a dashed line when finite.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    plt = _pyplot()
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, layout="constrained")
+    for name, h in histories.items():
+        h = np.asarray(h, dtype=float).reshape(-1, 5)
+        t = np.arange(len(h))
+        (line,) = ax1.step(t, h[:, 0], where="post", lw=1.2, label=name)
+        ax2.plot(t, np.cumsum(h[:, 4]), lw=1.2, color=line.get_color(), label=name)
+    if math.isfinite(capacity):
+        ax1.axhline(capacity, color="grey", ls="--", lw=1, label="capacity")
+    ax1.set_ylabel("units on hand")
+    ax1.legend(loc="upper right", fontsize="x-small", ncol=2)
+    ax2.set_xlabel("period")
+    ax2.set_ylabel("cumulative reward")
+    if title:
+        fig.suptitle(title)
     return fig

@@ -8,7 +8,7 @@ import gymnasium as gym
 import numpy as np
 
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.envs.store import OBS_FIELDS, StoreModel, split_kwargs
+from gym_inventory.envs.store import StoreModel, split_kwargs
 from gym_inventory.errors import ConfigError, require
 
 __all__ = ["DEFAULT_EPISODE_HOURS", "InventoryEnv", "default_demand"]
@@ -226,14 +226,18 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         initial_stock: int = 250,
         start_hour: int = 0,
     ) -> None:
+        kwargs = dict(locals())
+        for name in ("self", "render_mode", "__class__"):
+            kwargs.pop(name, None)
+        self._setup(render_mode, kwargs)
+
+    def _setup(self, render_mode: str | None, kwargs: dict[str, Any]) -> None:
+        # Shared by every env built on a one-copy batched model (see envs.periodic).
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
-        kwargs = dict(locals())
-        for name in ("self", "render_mode", "__class__"):
-            kwargs.pop(name, None)
         self.render_mode = render_mode
         self.model = self.make_model(1, **kwargs)
         self.config = self.model.kernel.configs[0]
@@ -324,37 +328,46 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
             return None
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before render()")
-        return self.render_member(self.model, 0, self._history, self.render_mode)
+        if self.render_mode == "ansi":
+            return self._render_ansi()
+        return self._render_rgb()
 
-    # The two rendering hooks the vector env calls for each of its members.
+    def _render_ansi(self) -> str:
+        return self.ansi_frame(self.model, 0)
+
+    def _render_rgb(self) -> np.ndarray:
+        return self.rgb_frame(self.model, self._history)
+
+    # Rendering copy ``b`` of a batched model: what the vector env calls for each copy.
     @staticmethod
     def history_row(model: StoreModel, b: int) -> tuple[float, ...]:
-        """What ``rgb_array`` plots of copy ``b``'s last period (on hand, in transit,
-        demand, sold, profit)."""
+        """Copy ``b``'s last period as ``rgb_frame`` plots it: on hand, in transit,
+        demand, sold, profit."""
         k = model.kernel
         return (
             k.on_hand.item(b, 0),
-            model.obs.item(b, 0, 1),
+            float(k.pipeline[:, b, 0].sum()),
             k.demand.item(b, 0),
             k.sold.item(b, 0),
             k.reward.item(b, 0),
         )
 
     @staticmethod
-    def render_member(
-        model: StoreModel, b: int, history: list[tuple[float, ...]], render_mode: str
-    ) -> str | np.ndarray:
-        """Render copy ``b`` of ``model`` (``history``: its :meth:`history_row` rows)."""
-        if render_mode == "ansi":
-            t = int(model.time[b])
-            hour = (t + model.params.start_hour) % 168
-            o = dict(zip(OBS_FIELDS, model.obs[b, 0].tolist(), strict=True))
-            return (
-                f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {o['on_hand']:6.0f}"
-                f" | in transit {o['in_transit']:5.0f} | backlog {o['backlog']:4.0f}"
-                f" | sold {o['sales']:4.0f} | unmet {o['unmet']:4.0f}"
-                f" | profit {model.kernel.reward[b, 0]:9.2f}\n"
-            )
+    def ansi_frame(model: StoreModel, b: int) -> str:
+        """One line of text on copy ``b``'s last period."""
+        k = model.kernel
+        t = int(model.time[b])
+        hour = (t + model.params.start_hour) % 168
+        return (
+            f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {k.on_hand[b, 0]:6.0f}"
+            f" | in transit {k.pipeline[:, b, 0].sum():5.0f} | backlog {k.backlog[b, 0]:4.0f}"
+            f" | sold {k.sold[b, 0]:4.0f} | unmet {k.unmet[b, 0]:4.0f}"
+            f" | profit {k.reward[b, 0]:9.2f}\n"
+        )
+
+    @staticmethod
+    def rgb_frame(model: StoreModel, history: list[tuple[float, ...]]) -> np.ndarray:
+        """A picture of one copy's episode so far (``history``: its ``history_row`` rows)."""
         from gym_inventory.plotting import figure_to_array, plot_history
 
         require("matplotlib", "plot", "render_mode='rgb_array'")

@@ -218,13 +218,16 @@ class StoreModel:
     def _bind_views(self) -> None:
         # Views of the buffers, rebuilt after unpickling (pickle copies views); step1 reads
         # and writes the one copy through memoryviews.
-        self.obs = self._obs_t.transpose(1, 2, 0)
+        if "obs" not in self.__dict__:
+            self.obs = self._obs_t.transpose(1, 2, 0)
         if self.scalar:
             self._obs1 = memoryview(self._obs_t.reshape(-1))
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
-        views = ("obs", "_obs1", "_time1")
+        views = {"_obs1", "_time1"}
+        if self.obs.base is self._obs_t:  # (a subclass may have an observation of its own)
+            views.add("obs")
         return {k: v for k, v in self.__dict__.items() if k not in views}
 
     def __setstate__(self, state: dict) -> None:

@@ -76,8 +76,8 @@ class InventoryVectorEnv(VectorEnv):
         it (the interface in the Notes of :class:`~gym_inventory.envs.StoreModel`; without
         ``batch_info()`` the info is built copy by copy, slowly), whose defaults are those
         of ``env_cls.__init__``;
-        rendering needs its ``history_row(model, b)`` and ``render_member(model, b,
-        history, render_mode)`` too (as :class:`~gym_inventory.envs.InventoryEnv` has).
+        rendering uses its ``ansi_frame(model, b)``, ``history_row(model, b)`` and
+        ``rgb_frame(model, history)`` (as :class:`~gym_inventory.envs.InventoryEnv` has).
     num_envs : int
         Number of copies.
     max_episode_steps : int, optional
@@ -129,9 +129,12 @@ class InventoryVectorEnv(VectorEnv):
                 f"autoreset_mode must be one of {[m.value for m in AutoresetMode]}, "
                 f"got {autoreset_mode!r}"
             ) from None
-        modes = list(env_cls.metadata.get("render_modes", []))
-        if not hasattr(env_cls, "render_member"):
-            modes = []
+        hooks = {"ansi": ("ansi_frame",), "rgb_array": ("history_row", "rgb_frame")}
+        modes = [
+            mode
+            for mode in env_cls.metadata.get("render_modes", [])
+            if all(hasattr(env_cls, hook) for hook in hooks.get(mode, ("-",)))
+        ]
         if render_mode is not None and render_mode not in modes:
             raise ConfigError(f"render_mode must be one of {modes} or None, got {render_mode!r}")
         self.render_mode = render_mode
@@ -232,7 +235,7 @@ class InventoryVectorEnv(VectorEnv):
             stepped = range(self.num_envs)
             reward = model.kernel.reward[:, 0].copy()
             info = self._info(live=None)
-        if self.render_mode is not None:
+        if self.render_mode == "rgb_array":
             self._record(stepped)
         terminated = np.zeros(self.num_envs, dtype=bool)  # these envs never terminate
         if self.max_episode_steps is None:
@@ -257,10 +260,9 @@ class InventoryVectorEnv(VectorEnv):
             return None
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before render()")
-        return tuple(
-            self.env_cls.render_member(self.model, b, self._histories[b], self.render_mode)
-            for b in range(self.num_envs)
-        )
+        if self.render_mode == "ansi":
+            return tuple(self.env_cls.ansi_frame(self.model, b) for b in range(self.num_envs))
+        return tuple(self.env_cls.rgb_frame(self.model, history) for history in self._histories)
 
     def close_extras(self, **kwargs: Any) -> None:
         for history in self._histories:
@@ -290,7 +292,7 @@ class InventoryVectorEnv(VectorEnv):
         self._elapsed[idx] = 0
         self._done[idx] = False
         self._any_done = bool(self._done.any())
-        if self.render_mode is not None:
+        if self.render_mode == "rgb_array":
             for b in range(self.num_envs) if index is None else index.tolist():
                 self._histories[b].clear()
             self._record(range(self.num_envs) if index is None else index.tolist())

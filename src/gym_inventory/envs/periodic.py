@@ -1,0 +1,359 @@
+"""The academic benchmark variants: ``InventoryLostSales-v0`` and ``InventoryBackorder-v0``.
+
+One product, one step = one period, i.i.d. demand, linear costs: the standard periodic-
+review lost-sales and backorder models of the inventory literature (e.g. Zipkin 2008,
+"Old and new methods for lost-sales inventory systems", Operations Research 56(5)), so
+results compare with published ones and with the exact optimum of
+:func:`gym_inventory.policies.solve_optimal`.
+
+Both envs are thin faces over :class:`PeriodicModel`, a :class:`~gym_inventory.envs.store.
+StoreModel` (order quantities only) whose observation is the state of the textbook model:
+on-hand stock (or net inventory) and the pipeline of outstanding orders by arrival.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
+from gym_inventory.core.kernel import FLOW_FIELDS
+from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.parametric import PoissonDemand
+from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
+from gym_inventory.envs.store import UNBOUNDED, StoreModel, StoreParams
+from gym_inventory.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_PERIODS",
+    "InventoryBackorderEnv",
+    "InventoryLostSalesEnv",
+    "PeriodicModel",
+    "default_max_order",
+]
+
+#: Registered episode length of both variants (``max_episode_steps``).
+DEFAULT_PERIODS = 1000
+
+
+def default_max_order(source: DemandSource) -> int:
+    """Default ``max_order``: ten times the mean demand per period, at least 1.
+
+    With the default Poisson(5) demand that is 50 units, above every order the optimal
+    policy places on the standard instances (penalty up to 39, lead time up to 4).
+    """
+    week = np.arange(168)
+    return max(1, math.ceil(10.0 * float(np.mean(source.mean(week)))))
+
+
+class PeriodicModel(StoreModel):
+    """Batched model of the benchmark variants (the :class:`StoreModel` interface).
+
+    Actions are order quantities (``Discrete(max_order + 1)``, the store's ``"quantity"``
+    mode); the observation of one copy is ``[level, pipeline_0, ..., pipeline_{R-2}]``
+    where ``level`` is on-hand stock (lost sales) or net inventory = on hand - backlog
+    (backorders), and ``pipeline_k`` the units arriving at the start of the ``k``-th next
+    period (``kernel.pipeline_by_arrival()``, ``R - 1 = max_lead_time`` entries).
+
+    Parameters
+    ----------
+    config : InventoryConfig
+        The product's dynamics and costs.
+    source : DemandSource
+        Its demand.
+    max_order : int
+        Largest order.
+    batch_size : int
+        Number of copies.
+    """
+
+    def __init__(
+        self,
+        config: InventoryConfig,
+        source: DemandSource,
+        max_order: int,
+        batch_size: int = 1,
+    ) -> None:
+        params = StoreParams(action_mode="quantity", max_order=max_order)
+        super().__init__([config], [source], params, batch_size, CouplingConfig())
+        self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
+        # Envs step this model through step() only (a scalar fast path, where StoreModel
+        # has one, would write the store's observation layout).
+        self.scalar = False
+
+    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
+        """Reset copies in ``index`` (all by default); returns the observation buffer."""
+        idx = slice(None) if index is None else index
+        self.kernel.reset(index)
+        self.stream.reset(rngs, index)
+        self.time[idx] = 0
+        self._fill_obs(idx)
+        return self.obs
+
+    def step(self, order: np.ndarray, clearance: np.ndarray | float) -> np.ndarray:
+        """Advance all copies one period; returns minus the cost, shape ``(B, 1)``."""
+        demand, lead_u = self.stream.next()
+        reward = self.kernel.step(order, clearance, demand, lead_u)
+        self.time += 1
+        self._fill_obs(slice(None))
+        return reward
+
+    def _fill_obs(self, idx: Any) -> None:
+        k = self.kernel
+        level = k.on_hand[idx] - k.backlog[idx] if k.backlog_mode else k.on_hand[idx]
+        self.obs[idx, :, 0] = level
+        if k.max_lead_time:
+            self.obs[idx, :, 1:] = k.pipeline_by_arrival()[idx]
+
+    def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
+        """The last period's breakdown for copy ``b``, product ``p`` as plain floats:
+        :data:`~gym_inventory.core.kernel.FLOW_FIELDS`, the money components (costs
+        positive), ``profit`` (= reward) and ``in_transit`` (all outstanding orders)."""
+        k = self.kernel
+        out = dict(zip(FLOW_FIELDS, k.flows[:, b, p].tolist(), strict=True))
+        out.update({name: float(v[p]) for name, v in k.money_breakdown(b).items()})
+        out["profit"] = float(k.reward[b, p])
+        out["in_transit"] = float(k.pipeline[:, b, p].sum())
+        return out
+
+    def batch_info(self) -> dict[str, np.ndarray]:
+        """:meth:`info` of every copy and product at once, new ``(B, P)`` arrays."""
+        k = self.kernel
+        out = {name: row.copy() for name, row in zip(FLOW_FIELDS, k.flows, strict=True)}
+        out.update(k.money_breakdown())
+        out["profit"] = k.reward.copy()
+        out["in_transit"] = k.pipeline.sum(axis=0)
+        return out
+
+    def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        k = self.kernel
+        n = 1 + k.max_lead_time
+        low = np.zeros(n, dtype=np.float32)
+        high = np.full(n, UNBOUNDED, dtype=np.float32)
+        if k.backlog_mode:
+            low[0] = -UNBOUNDED
+        if self._finite_cap:
+            high[0] = float(k.capacity.max())
+        if not k.stochastic_lead_time:  # one order per slot: at most max_order
+            high[1:] = self.params.max_order
+        return low, high
+
+
+class _PeriodicEnv(InventoryEnv):
+    # Shared face of the two variants; subclasses fix BACKLOG and carry the env card.
+    BACKLOG: bool = False
+
+    def __init__(
+        self,
+        *,
+        render_mode: str | None = None,
+        demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
+        demand_mean: float | None = None,
+        lead_time: int | Sequence[float] = 2,
+        holding_cost: float = 1.0,
+        penalty_cost: float = 9.0,
+        unit_cost: float = 0.0,
+        fixed_cost: float = 0.0,
+        max_order: int | None = None,
+        initial_stock: int = 0,
+        capacity: float = math.inf,
+        disposal_cost: float = 0.0,
+    ) -> None:
+        kwargs = dict(locals())
+        for name in ("self", "render_mode", "__class__"):
+            kwargs.pop(name, None)
+        self._setup(render_mode, kwargs)
+
+    @classmethod
+    def make_model(
+        cls,
+        batch_size: int = 1,
+        *,
+        demand: DemandSource | None = None,
+        demand_kwargs: dict[str, Any] | None = None,
+        demand_mean: float | None = None,
+        max_order: int | None = None,
+        **kwargs: Any,
+    ) -> PeriodicModel:
+        """The batched model of ``batch_size`` copies of this env.
+
+        Takes the env's keyword arguments (except ``render_mode``); unknown ones raise
+        :class:`~gym_inventory.errors.ConfigError`.
+        """
+        allowed = {
+            "lead_time",
+            "holding_cost",
+            "penalty_cost",
+            "unit_cost",
+            "fixed_cost",
+            "initial_stock",
+            "capacity",
+            "disposal_cost",
+        }
+        unknown = sorted(set(kwargs) - allowed)
+        if unknown:
+            raise ConfigError(
+                f"unknown argument(s) {unknown}; expected some of "
+                f"{sorted(allowed | {'demand', 'demand_kwargs', 'demand_mean', 'max_order'})}"
+            )
+        defaults = dict(lead_time=2, holding_cost=1.0, penalty_cost=9.0)
+        config = InventoryConfig(backlog=cls.BACKLOG, **{**defaults, **kwargs})
+        if demand is None and demand_kwargs is None:
+            mean = 5.0 if demand_mean is None else demand_mean
+            demand = PoissonDemand(check_real("demand_mean", mean))
+        elif demand_mean is not None:
+            raise ConfigError(
+                "demand_mean only applies to the default Poisson demand (demand=None)"
+            )
+        else:
+            demand = resolve_demand(demand, demand_kwargs)  # the same rules as Inventory-v0
+        max_order = default_max_order(demand) if max_order is None else max_order
+        max_order = check_int("max_order", max_order, low=1)
+        return PeriodicModel(config, demand, max_order, batch_size)
+
+    def _render_ansi(self) -> str:
+        k = self.model.kernel
+        o = self._obs
+        name = "net inventory" if self.BACKLOG else "on hand"
+        pipe = " ".join(f"{v:.0f}" for v in o[1:])
+        return (
+            f"t={int(self.model.time[0]):5d} | {name} {o[0]:6.0f} | pipeline [{pipe}]"
+            f" | demand {k.demand[0, 0]:4.0f} | cost {-k.reward[0, 0]:8.2f}\n"
+        )
+
+
+_CARD = r"""## Description
+
+    The standard single-product, periodic-review inventory model with {mode} and a fixed
+    lead time, as studied in the operations-research literature (Zipkin 2008, "Old and new
+    methods for lost-sales inventory systems", *Operations Research* 56(5), for lost
+    sales; any textbook for backorders). One step is one period. The agent chooses how
+    much to order each period; the costs are linear. Its exact optimum is computed by
+    :func:`gym_inventory.policies.solve_optimal`.
+
+    ## The period (one step), and how costs are counted
+
+    1. The order placed $L$ periods ago arrives (``lead_time`` $=L$; an order placed in
+       period $t$ arrives at the start of period $t+L$, before that period's demand; with
+       $L=0$ it arrives at once).{arrive}
+    2. The agent orders $a_t$ units (the action); ``unit_cost`` per unit and
+       ``fixed_cost`` if $a_t > 0$ are charged now.
+    3. Demand $D_t$ (i.i.d., default Poisson with mean ``demand_mean`` = 5) is served
+       from on-hand stock.
+    4. {unmet}
+    5. Costs of the period: ``holding_cost`` $h$ per unit on hand at the end of the
+       period, plus {penalty}.
+
+    So the cost of period $t$ is {formula} and the
+    **reward is minus that cost**; the long-run **average cost per period is minus the
+    mean reward**. With the defaults ($h=1$, $p=9$, $c=K=0$) this is exactly the cost
+    accounting of the lost-sales/backorder literature (holding on end-of-period stock,
+    penalty per unit {per_unit}). Lead time $L$ here means what it means there:
+    $L=1$ is an order that arrives at the start of the next period, $L=0$ the newsvendor.
+
+    ## Action Space
+
+    ``Discrete(max_order + 1)``: the number of units to order. An action outside the
+    space raises :class:`gym_inventory.errors.ActionError`; it is never clipped.
+
+    ## Observation Space
+
+    ``Box(float32, (1 + L,))``, all in units:
+
+    | Num | Observation | Min | Max | Meaning |
+    |-----|-------------|-----|-----|---------|
+    | 0   | {level_name} | {level_min} | capacity (unbounded by default) | {level_meaning} at the end of the last period |
+    | k (1..L) | pipeline | 0 | ``max_order`` | units arriving at the start of the $k$-th next period ($k=1$: the next step, before its demand) |
+
+    "unbounded" is the float32 maximum. With a stochastic lead time (``lead_time`` a
+    probability vector) the pipeline has ``len(lead_time) - 1`` entries, unbounded above.
+    The inventory position is the sum of all entries.
+
+    ## Rewards
+
+    Minus the period's cost (see above). ``info`` carries the breakdown: ``ordering``,
+    ``holding``, ``penalty``, ``disposal`` (costs, positive), ``revenue`` (0) and the
+    quantities ``ordered``, ``arrived``, ``received``, ``sold``, ``unmet``, ``lost``,
+    ``backlog``, ``on_hand``, ``in_transit``, ``demand``.
+
+    ## Starting State
+
+    ``initial_stock`` units on hand (default 0), nothing in the pipeline{start_backlog}.
+
+    ## Episode End
+
+    Never terminates; truncated by the registered time limit ``max_episode_steps=1000``:
+    long enough that the start-up transient (an empty pipeline for $L$ periods) weighs
+    under 1 % of the episode. For long-run average costs discard a warm-up (see
+    :func:`gym_inventory.evaluation.evaluate`).
+
+    ## Arguments
+
+    | argument | default | meaning |
+    |---|---|---|
+    | ``demand`` | ``None`` | any :class:`~gym_inventory.demand.DemandSource` (or what ``Inventory-v0`` accepts, with ``demand_kwargs``); ``None`` is Poisson(``demand_mean``) |
+    | ``demand_kwargs`` | ``None`` | arguments of a demand given by name |
+    | ``demand_mean`` | ``None`` | mean of the default Poisson demand (``None``: 5.0); only with ``demand=None`` |
+    | ``lead_time`` | 2 | $L$, an int, or a probability vector over $0..L_{{max}}$ (orders may cross) |
+    | ``holding_cost`` | 1.0 | $h$ |
+    | ``penalty_cost`` | 9.0 | $p$ |
+    | ``unit_cost`` | 0.0 | $c$ |
+    | ``fixed_cost`` | 0.0 | $K$ |
+    | ``max_order`` | ``None`` | largest order; ``None`` is 10 × mean demand (50), not binding on the standard instances |
+    | ``initial_stock`` | 0 | on hand at reset |
+    | ``capacity`` | ``inf`` | storage capacity (overflow disposed of at ``disposal_cost``) |
+    | ``disposal_cost`` | 0.0 | per unit disposed |
+
+    ```python
+    import gymnasium as gym
+    import gym_inventory
+
+    env = gym.make("{env_id}", penalty_cost=19, lead_time=4)
+    ```
+
+    ## Version History
+
+    * v0: initial release.
+    """
+
+
+class InventoryLostSalesEnv(_PeriodicEnv):
+    BACKLOG = False
+
+
+class InventoryBackorderEnv(_PeriodicEnv):
+    BACKLOG = True
+
+
+InventoryLostSalesEnv.__doc__ = _CARD.format(
+    mode="lost sales",
+    arrive="",
+    unmet="Demand not served from stock is **lost**.",
+    penalty=r"``penalty_cost`` $p$ per unit of demand lost in the period",
+    formula=r"$c\,a_t + K\,[a_t>0] + h\,(I_t + q_t - D_t)^+ + p\,(D_t - I_t - q_t)^+$, "
+    r"$I_t$ the on-hand stock before the arrival $q_t$,",
+    per_unit="lost",
+    level_name="on hand",
+    level_min="0",
+    level_meaning="stock on hand",
+    start_backlog="",
+    env_id="InventoryLostSales-v0",
+)
+InventoryBackorderEnv.__doc__ = _CARD.format(
+    mode="backorders",
+    arrive=" Arrivals first serve the backlog.",
+    unmet="Demand not served from stock is **backlogged** and served first from later arrivals.",
+    penalty=r"``penalty_cost`` $p$ per unit backlogged at the end of the period",
+    formula=r"$c\,a_t + K\,[a_t>0] + h\,(N_t + q_t - D_t)^+ + p\,(D_t - N_t - q_t)^+$, "
+    r"$N_t$ the net inventory (on hand minus backlog) before the arrival $q_t$,",
+    per_unit="backlogged per period",
+    level_name="net inventory",
+    level_min="-unbounded",
+    level_meaning="on hand minus backlog",
+    start_backlog=", no backlog",
+    env_id="InventoryBackorder-v0",
+)

@@ -1,0 +1,199 @@
+"""Run a policy on an env id over many seeded episodes at once, and summarise.
+
+:func:`evaluate` steps all episodes together through the env's batched model
+(``EnvCls.make_model(n_episodes, ...)``, the same code as the single env and the vector
+env), so episode ``i`` is bit for bit the episode a single env gives after
+``reset(seed=seed + i)``, and the result is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.utils import seeding
+
+from gym_inventory.core.config import check_int
+from gym_inventory.errors import ConfigError
+
+__all__ = ["EvalResult", "evaluate"]
+
+
+@dataclass
+class EvalResult:
+    """Metrics of :func:`evaluate`; per-period quantities are averaged over the periods
+    after warm-up of all episodes.
+
+    Attributes
+    ----------
+    mean_reward : float
+        Mean reward per period.
+    ci95 : float
+        Half-width of the 95 % confidence interval of ``mean_reward`` (and of
+        ``average_cost``): Student t over the episodes' means (NaN for one episode).
+    average_cost : float
+        Average cost per period, ``-mean_reward`` (for the cost-only benchmark variants
+        this is the literature's average cost; for ``Inventory-v0`` it is minus profit).
+    mean_return : float
+        Mean sum of rewards over the measured periods of an episode.
+    fill_rate : float
+        Fraction of demand served from stock in the period it occurred.
+    stockout_periods : float
+        Mean number of measured periods per episode with unmet demand.
+    lost_units : float
+        Units of demand lost per period (lost-sales mode).
+    backlogged_units : float
+        Units backlogged at period end, per period (backorder mode).
+    average_on_hand : float
+        Units on hand at period end, per period.
+    costs : dict
+        Per-period means of ``revenue``, ``ordering``, ``holding``, ``penalty``,
+        ``disposal`` (costs positive).
+    episode_means : ndarray
+        Mean reward per period of each episode.
+    history : ndarray or None
+        With ``history=True``: episode 0, shape ``(T + 1, 5)``: on hand, in transit,
+        demand, sales, reward (row 0 the starting state); the layout of
+        :func:`gym_inventory.plotting.plot_history`.
+    """
+
+    env_id: str
+    n_episodes: int
+    n_periods: int
+    warmup: int
+    seed: int
+    mean_reward: float
+    ci95: float
+    average_cost: float
+    mean_return: float
+    fill_rate: float
+    stockout_periods: float
+    lost_units: float
+    backlogged_units: float
+    average_on_hand: float
+    costs: dict[str, float]
+    episode_means: np.ndarray = field(repr=False)
+    history: np.ndarray | None = field(default=None, repr=False)
+
+
+def evaluate(
+    policy: Callable[[np.ndarray], Any],
+    env_id: str,
+    *,
+    n_episodes: int,
+    max_steps: int | None = None,
+    warmup: int = 0,
+    seed: int = 0,
+    history: bool = False,
+    **env_kwargs: Any,
+) -> EvalResult:
+    """Evaluate ``policy`` on ``n_episodes`` seeded episodes of ``env_id``, all at once.
+
+    Parameters
+    ----------
+    policy : callable
+        Maps a batch of observations ``(n_episodes, obs_dim)`` (float32, as the env
+        returns them) to actions ``(n_episodes,)`` (or ``(n_episodes, 1)`` for a Box
+        action space), e.g. a :class:`gym_inventory.policies.Policy`.
+    env_id : str
+        A gym-inventory id.
+    n_episodes : int
+        Episodes, stepped together; episode ``i`` is seeded with ``seed + i``.
+    max_steps : int, optional
+        Periods per episode (default: the id's ``max_episode_steps``).
+    warmup : int
+        Periods at the start of every episode left out of the metrics.
+    seed : int
+        Seed of episode 0.
+    history : bool
+        Also record episode 0's trajectory (see :class:`EvalResult`).
+    **env_kwargs
+        The env's keyword arguments.
+    """
+    from gym_inventory.policies.base import env_class, make_env_model
+
+    env_class(env_id)  # a clear error for an unknown id
+    spec = gym.spec(env_id)
+    n = check_int("n_episodes", n_episodes, low=1)
+    T = spec.max_episode_steps if max_steps is None else max_steps
+    if T is None:
+        raise ConfigError(f"max_steps is required: {env_id} has no max_episode_steps")
+    T = check_int("max_steps", T, low=1)
+    warmup = check_int("warmup", warmup)
+    if warmup >= T:
+        raise ConfigError(f"warmup must be < max_steps ({T}), got {warmup}")
+    seed = check_int("seed", seed)
+    model, _ = make_env_model(env_id, n, **env_kwargs)
+    k = model.kernel
+    model.reset([seeding.np_random(seed + i)[0] for i in range(n)])
+
+    reward = np.zeros(n)
+    demand = np.zeros(n)
+    unmet = np.zeros(n)
+    lost = np.zeros(n)
+    backlog = np.zeros(n)
+    on_hand = np.zeros(n)
+    stockouts = np.zeros(n)
+    money = {
+        name: np.zeros(n) for name in ("revenue", "ordering", "holding", "penalty", "disposal")
+    }
+    rows = [] if history else None
+    if history:
+        rows.append([k.on_hand[0, 0], k.pipeline[:, 0, 0].sum(), 0.0, 0.0, 0.0])
+    for t in range(T):
+        obs = model.obs[:, 0].astype(np.float32)
+        a = np.asarray(policy(obs))
+        if a.shape[:1] != (n,):
+            raise ConfigError(
+                f"policy must return one action per episode, shape ({n}, ...), got {a.shape}"
+            )
+        a = model.check_actions(a.reshape((n, 1, *a.shape[1:])), (n, 1))
+        r = model.step(*model.decode(a))
+        if history:
+            rows.append(
+                [k.on_hand[0, 0], k.pipeline[:, 0, 0].sum(), k.demand[0, 0], k.sold[0, 0], r[0, 0]]
+            )
+        if t < warmup:
+            continue
+        reward += r[:, 0]
+        demand += k.demand[:, 0]
+        unmet += k.unmet[:, 0]
+        lost += k.lost[:, 0]
+        backlog += k.backlog[:, 0]
+        on_hand += k.on_hand[:, 0]
+        stockouts += k.unmet[:, 0] > 0
+        for name, v in k.money_breakdown().items():
+            money[name] += v[:, 0]
+
+    m = T - warmup
+    per_ep = reward / m
+    if n > 1:
+        from scipy import stats
+
+        ci = float(stats.t.ppf(0.975, n - 1) * per_ep.std(ddof=1) / np.sqrt(n))
+    else:
+        ci = float("nan")
+    total_demand = demand.sum()
+    mean_reward = float(per_ep.mean())
+    return EvalResult(
+        env_id=env_id,
+        n_episodes=n,
+        n_periods=m,
+        warmup=warmup,
+        seed=seed,
+        mean_reward=mean_reward,
+        ci95=ci,
+        average_cost=-mean_reward,
+        mean_return=float(reward.mean()),
+        fill_rate=float(1.0 - unmet.sum() / total_demand) if total_demand > 0 else float("nan"),
+        stockout_periods=float(stockouts.mean()),
+        lost_units=float(lost.sum() / (n * m)),
+        backlogged_units=float(backlog.sum() / (n * m)),
+        average_on_hand=float(on_hand.sum() / (n * m)),
+        costs={name: float(v.sum() / (n * m)) for name, v in money.items()},
+        episode_means=per_ep,
+        history=np.array(rows) if history else None,
+    )

@@ -1,0 +1,42 @@
+"""Rule policies, their tuning, and the exact optimal solver.
+
+One module per policy family. Every :class:`Policy` is built for one env configuration
+(``env_id`` and keyword arguments), is callable on one observation or a batch, and has
+a ``tune(...)`` classmethod returning a :class:`TuneResult`.
+"""
+
+from gym_inventory.policies.base import EnvView, Policy, TuneResult
+from gym_inventory.policies.base_stock import BaseStock, CappedBaseStock
+from gym_inventory.policies.constant import ConstantOrder
+from gym_inventory.policies.myopic import Myopic
+from gym_inventory.policies.optimal import (
+    ExactCost,
+    OptimalPolicy,
+    OptimalSolution,
+    exact_average_cost,
+    newsvendor_level,
+    solve_optimal,
+)
+from gym_inventory.policies.reorder import SQ, SS
+from gym_inventory.policies.seasonal import HourOfWeekOrderUpTo
+from gym_inventory.policies.seed import SeedRule
+
+__all__ = [
+    "SQ",
+    "SS",
+    "BaseStock",
+    "CappedBaseStock",
+    "ConstantOrder",
+    "EnvView",
+    "ExactCost",
+    "HourOfWeekOrderUpTo",
+    "Myopic",
+    "OptimalPolicy",
+    "OptimalSolution",
+    "Policy",
+    "SeedRule",
+    "TuneResult",
+    "exact_average_cost",
+    "newsvendor_level",
+    "solve_optimal",
+]

@@ -1,0 +1,106 @@
+"""Reorder-point policies: :class:`SS` (order up to S) and :class:`SQ` (order multiples of Q)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gym_inventory.core.config import check_int
+from gym_inventory.errors import ConfigError
+from gym_inventory.policies.base import EnvView, Policy
+from gym_inventory.policies.tuning import SearchSpace
+
+__all__ = ["SQ", "SS"]
+
+
+def _eoq(view: EnvView) -> int:
+    # Economic order quantity sqrt(2 K mean / h), at least the mean demand.
+    cfg = view.config
+    mean = view.mean_demand()
+    h = max(cfg.holding_cost, 1e-9)
+    return max(1, round(max(mean, math.sqrt(2 * cfg.fixed_cost * mean / h))))
+
+
+class SS(Policy):
+    r"""The :math:`(s, S)` policy: when the inventory position :math:`IP \le s`, order
+    up to :math:`S`; otherwise order nothing. Requires :math:`s < S`.
+
+    Optimal for backorders with a fixed ordering cost (Scarf 1960).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pi = SS(5, 15, env_id="InventoryBackorder-v0", lead_time=0)
+    >>> pi(np.array([5.0])), pi(np.array([6.0]))
+    (10, 0)
+    """
+
+    param_names = ("s", "S")
+
+    def __init__(
+        self, s: int, S: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any
+    ) -> None:
+        super().__init__(env_id, **env_kwargs)
+        self.s = check_int("s", s, low=None)
+        self.S = check_int("S", S)
+        if self.s >= self.S:
+            raise ConfigError(f"s must be < S, got s={s}, S={S}")
+
+    def order(self, obs: np.ndarray) -> np.ndarray:
+        ip = self.env.position(obs)
+        return np.where(ip <= self.s, self.S - ip, 0.0)
+
+    def position_bound(self) -> int | None:
+        return self.S
+
+    @classmethod
+    def search_space(cls, view: EnvView) -> SearchSpace:
+        S0 = view.base_level()
+        q = _eoq(view) if view.config.fixed_cost > 0 else 1
+        hi = view.level_cap()
+        # searched as (s, S - s) so that moving s moves S along
+        return SearchSpace((S0 - 1, q), (-hi, 1), (hi, hi), decode=lambda x: (x[0], x[0] + x[1]))
+
+
+class SQ(Policy):
+    r"""The :math:`(s, Q)` policy: when :math:`IP \le s`, order the smallest multiple
+    :math:`nQ` that lifts the position above :math:`s`; otherwise nothing.
+
+    In ``Inventory-v0``'s ``"seed"`` action mode the env orders ``order_quantity`` per
+    order action, so there :math:`Q` must equal ``order_quantity`` (and ``tune`` only
+    searches :math:`s`).
+    """
+
+    param_names = ("s", "Q")
+
+    def __init__(
+        self, s: int, Q: int, *, env_id: str = "InventoryLostSales-v0", **env_kwargs: Any
+    ) -> None:
+        super().__init__(env_id, **env_kwargs)
+        self.s = check_int("s", s, low=None)
+        self.Q = check_int("Q", Q, low=1)
+        if self.env.action_mode == "seed" and self.Q != self.env.order_quantity:
+            raise ConfigError(
+                f"Q must equal order_quantity ({self.env.order_quantity}) in action_mode='seed', "
+                f"got {Q}"
+            )
+
+    def order(self, obs: np.ndarray) -> np.ndarray:
+        ip = self.env.position(obs)
+        n = np.floor((self.s - ip) / self.Q) + 1
+        return np.where(ip <= self.s, n * self.Q, 0.0)
+
+    def position_bound(self) -> int | None:
+        return max(self.s + self.Q, 0)
+
+    @classmethod
+    def search_space(cls, view: EnvView) -> SearchSpace:
+        S0 = view.base_level()
+        hi = view.level_cap()
+        if view.action_mode == "seed":
+            Q = view.order_quantity
+            return SearchSpace((S0, Q), (-hi, Q), (hi, Q))
+        Q0 = min(_eoq(view), view.max_order)
+        return SearchSpace((S0 - 1, Q0), (-hi, 1), (hi, view.max_order))

@@ -33,7 +33,7 @@ import numpy as np
 from gym_inventory.core.config import CouplingConfig, InventoryConfig
 from gym_inventory.errors import ConfigError
 
-__all__ = ["FLOW_FIELDS", "MONEY_FIELDS", "InventoryKernel"]
+__all__ = ["FLOW_FIELDS", "MONEY_FIELDS", "InventoryKernel", "money_terms"]
 
 #: Names of the per-period quantities the kernel records, in the order of
 #: :attr:`InventoryKernel.flows` (first axis).
@@ -53,6 +53,9 @@ FLOW_FIELDS: tuple[str, ...] = (
 )
 _F = {name: i for i, name in enumerate(FLOW_FIELDS)}
 _ON_HAND, _BACKLOG = _F["on_hand"], _F["backlog"]
+_SOLD, _CLEARED, _ORDERED, _PLACED, _DISPOSED = (
+    _F[n] for n in ("sold", "cleared", "ordered", "orders_placed", "disposed")
+)
 _PACK_ROWS = struct.Struct(f"{len(FLOW_FIELDS) + 1}d")  # the flows and the reward
 
 #: Components of the period's profit, as reported in ``info``: revenue (sales and
@@ -63,6 +66,23 @@ MONEY_FIELDS: tuple[str, ...] = ("revenue", "ordering", "holding", "penalty", "d
 
 def _per_product(configs: Sequence[InventoryConfig], name: str) -> np.ndarray:
     return np.array([float(getattr(c, name)) for c in configs], dtype=np.float64)
+
+
+def money_terms(rows: Any, prices: tuple) -> tuple:
+    """The period's :data:`MONEY_FIELDS` (costs positive) from its flows.
+
+    ``rows`` is indexed like :attr:`InventoryKernel.flows` (arrays, or one copy's
+    floats); ``prices`` is :attr:`InventoryKernel.prices` (or ``prices1(p)``). Plain
+    operators, so arrays and floats give the same numbers.
+    """
+    price, clear_price, unit, fixed, hold, penalty_row, penalty, disposal = prices
+    return (
+        rows[_SOLD] * price + rows[_CLEARED] * clear_price,
+        rows[_ORDERED] * unit + rows[_PLACED] * fixed,
+        rows[_ON_HAND] * hold,
+        rows[penalty_row] * penalty,
+        rows[_DISPOSED] * disposal,
+    )
 
 
 class InventoryKernel:
@@ -85,6 +105,10 @@ class InventoryKernel:
         ``backlog`` are the state itself.
     reward : ndarray, shape (batch_size, n_products)
         The last period's profit per product (overwritten by the next step).
+    prices : tuple
+        What :func:`money_terms` multiplies the flows by: per-product arrays of the
+        price, clearance price, unit cost, fixed cost, holding cost, the index of the
+        penalised flow row (``lost`` or ``backlog``), penalty cost and disposal cost.
     pipeline : ndarray, shape (R, batch_size, n_products)
         Ring buffer of outstanding orders, ``R = max_lead_time + 1``.
     """
@@ -179,14 +203,13 @@ class InventoryKernel:
         self._consts = self._period_constants(coef[:, 0, :], self.capacity)
         if self._scalar:
             self._consts1 = self._period_constants(coef[:, 0, 0], float(self.capacity[0]))
-        # Which flow rows make up each money component of MONEY_FIELDS.
-        self._money_rows = {
-            "revenue": [_F["sold"], _F["cleared"]],
-            "ordering": [_F["ordered"], _F["orders_placed"]],
-            "holding": [_F["on_hand"]],
-            "penalty": [_F[penalty_row]],
-            "disposal": [_F["disposed"]],
-        }
+        # The prices money_terms multiplies the flows by (costs positive), per product.
+        pen = _F[penalty_row]
+        self.prices = (
+            coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
+            -coef[_F["orders_placed"], 0], -coef[_F["on_hand"], 0], pen, -coef[pen, 0],
+            -coef[_F["disposed"], 0],
+        )  # fmt: skip
         self.reset()
 
     # ------------------------------------------------------------------ state
@@ -248,12 +271,12 @@ class InventoryKernel:
 
         Returns arrays of shape ``(batch, products)``, or ``(products,)`` for ``index``.
         """
-        m = self.money if index is None else self.money[:, index]
-        out = {}
-        for name, rows in self._money_rows.items():
-            v = m[rows].sum(axis=0)
-            out[name] = v if name == "revenue" else 0.0 - v
-        return out
+        rows = self.flows if index is None else self.flows[:, index]
+        return dict(zip(MONEY_FIELDS, money_terms(rows, self.prices), strict=True))
+
+    def prices1(self, p: int = 0) -> tuple:
+        """:attr:`prices` of product ``p`` as floats (for :func:`money_terms` on floats)."""
+        return tuple(v if isinstance(v, int) else float(v[p]) for v in self.prices)
 
     # ------------------------------------------------------------------- step
     def _period_constants(self, coef: np.ndarray, capacity: Any) -> tuple:

@@ -300,13 +300,13 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         model = self.model
         if model.scalar:  # the same step in floats: a NumPy call costs more than a period
             rows = model.step1(order, clearance)
-            reward, info = rows[-1], model.info1(rows)
+            reward, info, obs = rows[-1], model.info1(rows), model.obs1
         else:
             reward = model.step(np.full((1, 1), order), clearance).item(0)
-            info = model.info()
+            info, obs = model.info(), model.obs[0, 0]
         if self.render_mode is not None:
             self._record()
-        return model.obs[0, 0].astype(np.float32), reward, False, False, info
+        return obs.astype(np.float32), reward, False, False, info
 
     def _decode(self, action: Any) -> tuple[float, float]:
         """Validate one action and decode it to ``(order, clearance)`` floats."""

@@ -17,7 +17,7 @@ import numpy as np
 from gymnasium import spaces
 
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int
-from gym_inventory.core.kernel import FLOW_FIELDS, InventoryKernel
+from gym_inventory.core.kernel import FLOW_FIELDS, InventoryKernel, money_terms
 from gym_inventory.demand.base import DemandSource, DemandStream
 from gym_inventory.demand.parametric import HOURS_PER_WEEK
 from gym_inventory.errors import ActionError, ConfigError
@@ -197,17 +197,7 @@ class StoreModel:
         self._seed_order = np.array([q, 0.0, 0.0])
         self._seed_clear = np.array([0.0, 0.0, params.clearance_quantity])
         self._finite_cap = np.isfinite(self.kernel.capacity).all()
-        # Prices of the info's money terms, per product (P,) or, in floats, of product p.
-        coef = self.kernel._coef[:, 0, :]
-        penalty_row = _FLOW["backlog" if self.kernel.backlog_mode else "lost"]
-        self._prices = (
-            coef[_FLOW["sold"]], coef[_FLOW["cleared"]], -coef[_FLOW["ordered"]],
-            -coef[_FLOW["orders_placed"]], -coef[_FLOW["on_hand"]], penalty_row,
-            -coef[penalty_row], -coef[_FLOW["disposed"]],
-        )  # fmt: skip
-        self._prices1 = [
-            tuple(v if isinstance(v, int) else float(v[p]) for v in self._prices) for p in range(P)
-        ]
+        self._prices1 = [self.kernel.prices1(p) for p in range(P)]  # money_terms in floats
         #: Whether :meth:`step1` applies (one copy of one product, no coupling).
         self.scalar = self.kernel._scalar
         if self.scalar:
@@ -221,11 +211,12 @@ class StoreModel:
         if "obs" not in self.__dict__:
             self.obs = self._obs_t.transpose(1, 2, 0)
         if self.scalar:
-            self._obs1 = memoryview(self._obs_t.reshape(-1))
+            self.obs1 = self._obs_t.reshape(-1)  # the one copy's observation
+            self._obs1 = memoryview(self.obs1)
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
-        views = {"_obs1", "_time1"}
+        views = {"obs1", "_obs1", "_time1"}
         if self.obs.base is self._obs_t:  # (a subclass may have an observation of its own)
             views.add("obs")
         return {k: v for k, v in self.__dict__.items() if k not in views}
@@ -377,10 +368,9 @@ class StoreModel:
         """The info of one period from the kernel's rows, for floats or for arrays.
 
         Keys: :data:`FLOW_FIELDS`, :data:`MONEY_FIELDS` (costs positive), ``profit``,
-        ``in_transit``. (A dict display: the fastest way to build it, see
-        ``benchmarks/step_rate.py``.)
+        ``in_transit``. (A dict display: the fastest way to build a dict.)
         """
-        price, clear_price, unit, fixed, hold, penalty_row, penalty, disposal = prices
+        revenue, ordering, holding, penalty, disposal = money_terms(rows, prices)
         (
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
             backlog, on_hand, demand, reward,
@@ -398,11 +388,11 @@ class StoreModel:
             "backlog": backlog,
             "on_hand": on_hand,
             "demand": demand,
-            "revenue": sold * price + cleared * clear_price,
-            "ordering": ordered * unit + placed * fixed,
-            "holding": on_hand * hold,
-            "penalty": rows[penalty_row] * penalty,
-            "disposal": disposed * disposal,
+            "revenue": revenue,
+            "ordering": ordering,
+            "holding": holding,
+            "penalty": penalty,
+            "disposal": disposal,
             "profit": reward,
             "in_transit": in_transit,
         }
@@ -419,7 +409,7 @@ class StoreModel:
     def batch_info(self) -> dict[str, np.ndarray]:
         """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays."""
         rows = [row.copy() for row in self.kernel._buf]  # (one large copy would be slower)
-        return self._info(rows, self._obs_t[_IN_TRANSIT].copy(), self._prices)
+        return self._info(rows, self._obs_t[_IN_TRANSIT].copy(), self.kernel.prices)
 
 
 _FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}

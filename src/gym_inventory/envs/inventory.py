@@ -247,10 +247,9 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self.observation_space = self.model.single_observation_space()
         self._started = False
         self._action_shape = (1, 1, *self.action_space.shape)
-        # The decoded (order, clearance) of every discrete action, as floats: step's fast
-        # path for a Python int action.
-        n = getattr(self.action_space, "n", 0)
-        self._decoded = [self._decode(a) for a in range(n)]
+        # The discrete actions seen so far, decoded to (order, clearance) floats: step's
+        # fast path for int actions (valid ones only: an invalid action raises).
+        self._decoded: dict[int, tuple[float, float]] = {}
         self._history: list[tuple[float, ...]] = []
 
     @classmethod
@@ -291,10 +290,12 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         if not self._started:
             raise gym.error.ResetNeeded("call reset() before step()")
-        decoded = self._decoded
         kind = type(action)
-        if (kind is int or kind in _NUMPY_INTS) and 0 <= action < len(decoded):
-            order, clearance = decoded[action]
+        if kind is int or kind in _NUMPY_INTS:
+            decoded = self._decoded.get(action)
+            if decoded is None:
+                decoded = self._decoded[int(action)] = self._decode(action)
+            order, clearance = decoded
         else:
             order, clearance = self._decode(action)
         model = self.model

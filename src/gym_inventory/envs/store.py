@@ -158,9 +158,12 @@ class StoreModel:
     ``info(b, p)``, ``batch_info()`` (the same keys as ``info``, as new ``(B, P)``
     arrays), ``single_action_space()``, ``single_observation_space()``.
 
-    ``step1(order, clearance)`` is the single env's fast path (one copy of one product,
-    no coupling: ``scalar`` is true): the same step in plain floats, through
-    :meth:`InventoryKernel.step1 <gym_inventory.core.InventoryKernel.step1>`.
+    The single env's fast path, when ``scalar`` is true (one copy of one product, no
+    coupling): ``step1(order, clearance)`` is the same step in plain floats, through
+    :meth:`InventoryKernel.step1 <gym_inventory.core.InventoryKernel.step1>`, returning
+    the kernel's rows; ``info1(rows)`` is then ``info()`` and ``obs1`` the copy's
+    observation. A model with its own observation sets ``scalar = False`` (or overrides
+    all three).
     """
 
     def __init__(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ActionError",
+    "ArgumentError",
     "ConfigError",
     "DataError",
     "GymInventoryError",
@@ -22,6 +23,10 @@ class GymInventoryError(Exception):
 
 class ConfigError(GymInventoryError, ValueError):
     """An invalid configuration value (names the field and the expected value)."""
+
+
+class ArgumentError(ConfigError, TypeError):
+    """An unknown keyword argument (a :class:`TypeError` too, as Python raises for one)."""
 
 
 class ActionError(GymInventoryError, ValueError):

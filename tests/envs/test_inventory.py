@@ -276,3 +276,12 @@ def test_short_ppo_run_trains():
     model.learn(total_timesteps=1024)
     action, _ = model.predict(env.reset(seed=0)[0], deterministic=True)
     assert env.action_space.contains(int(action))
+
+
+def test_make_model_uses_the_env_defaults():
+    model = InventoryEnv.make_model(3)
+    env = InventoryEnv()
+    assert model.kernel.configs[0] == env.config and model.params == env.params
+    assert model.kernel.configs[0].capacity == 500 and model.batch_size == 3
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['lead'\]"):
+        InventoryEnv.make_model(1, lead=2)

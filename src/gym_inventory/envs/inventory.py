@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
@@ -9,7 +10,7 @@ import numpy as np
 
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import StoreModel, split_kwargs
-from gym_inventory.errors import ConfigError, require
+from gym_inventory.errors import ArgumentError, ConfigError, require
 
 __all__ = ["DEFAULT_EPISODE_HOURS", "InventoryEnv", "default_demand"]
 
@@ -253,19 +254,42 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self._history: list[tuple[float, ...]] = []
 
     @classmethod
-    def make_model(
-        cls,
-        batch_size: int = 1,
-        *,
-        demand: DemandSource | str | None = None,
-        demand_kwargs: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> StoreModel:
+    def env_arguments(cls, env_kwargs: dict[str, Any]) -> dict[str, Any]:
+        """``env_kwargs`` completed with the defaults of this env's ``__init__``.
+
+        Raises :class:`~gym_inventory.errors.ArgumentError` for a name the env does not
+        take. ``render_mode`` is left out (models do not render).
+        """
+        params = inspect.signature(cls.__init__).parameters
+        names = {n for n, p in params.items() if p.kind is p.KEYWORD_ONLY} - {"render_mode"}
+        unknown = sorted(set(env_kwargs) - names)
+        if unknown:
+            raise ArgumentError(
+                f"unknown argument(s) {unknown} for {cls.__name__}; expected some of "
+                f"{sorted(names)}"
+            )
+        out = {n: params[n].default for n in names}
+        out.update(env_kwargs)
+        return out
+
+    @classmethod
+    def make_model(cls, batch_size: int = 1, **env_kwargs: Any) -> StoreModel:
         """The batched model of ``batch_size`` copies of this env (the vector env's core).
 
-        Takes the env's keyword arguments (except ``render_mode``); unknown ones raise
-        :class:`~gym_inventory.errors.ConfigError`.
+        Takes the env's keyword arguments (except ``render_mode``) with the env's own
+        defaults; unknown ones raise :class:`~gym_inventory.errors.ArgumentError`.
         """
+        return cls._build_model(batch_size, **cls.env_arguments(env_kwargs))
+
+    @classmethod
+    def _build_model(
+        cls,
+        batch_size: int,
+        *,
+        demand: DemandSource | str | None,
+        demand_kwargs: dict[str, Any] | None,
+        **kwargs: Any,
+    ) -> StoreModel:
         config, params = split_kwargs(kwargs)
         source = resolve_demand(demand, demand_kwargs)
         return StoreModel([config], [source], params, batch_size)

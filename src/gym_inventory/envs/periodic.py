@@ -150,7 +150,7 @@ class _PeriodicEnv(InventoryEnv):
         self,
         *,
         render_mode: str | None = None,
-        demand: DemandSource | None = None,
+        demand: DemandSource | str | None = None,
         demand_kwargs: dict[str, Any] | None = None,
         demand_mean: float | None = None,
         lead_time: int | Sequence[float] = 2,
@@ -169,39 +169,18 @@ class _PeriodicEnv(InventoryEnv):
         self._setup(render_mode, kwargs)
 
     @classmethod
-    def make_model(
+    def _build_model(
         cls,
-        batch_size: int = 1,
+        batch_size: int,
         *,
-        demand: DemandSource | None = None,
-        demand_kwargs: dict[str, Any] | None = None,
-        demand_mean: float | None = None,
-        max_order: int | None = None,
+        demand: DemandSource | str | None,
+        demand_kwargs: dict[str, Any] | None,
+        demand_mean: float | None,
+        max_order: int | None,
         **kwargs: Any,
     ) -> PeriodicModel:
-        """The batched model of ``batch_size`` copies of this env.
-
-        Takes the env's keyword arguments (except ``render_mode``); unknown ones raise
-        :class:`~gym_inventory.errors.ConfigError`.
-        """
-        allowed = {
-            "lead_time",
-            "holding_cost",
-            "penalty_cost",
-            "unit_cost",
-            "fixed_cost",
-            "initial_stock",
-            "capacity",
-            "disposal_cost",
-        }
-        unknown = sorted(set(kwargs) - allowed)
-        if unknown:
-            raise ConfigError(
-                f"unknown argument(s) {unknown}; expected some of "
-                f"{sorted(allowed | {'demand', 'demand_kwargs', 'demand_mean', 'max_order'})}"
-            )
-        defaults = dict(lead_time=2, holding_cost=1.0, penalty_cost=9.0)
-        config = InventoryConfig(backlog=cls.BACKLOG, **{**defaults, **kwargs})
+        # Called by make_model with every argument (the env's defaults filled in).
+        config = InventoryConfig(backlog=cls.BACKLOG, **kwargs)
         if demand is None and demand_kwargs is None:
             mean = 5.0 if demand_mean is None else demand_mean
             demand = PoissonDemand(check_real("demand_mean", mean))

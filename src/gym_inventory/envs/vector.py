@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,27 +35,6 @@ def _load(env_cls: type | str) -> type:
             f"env_cls must be an env class with a make_model classmethod, got {env_cls!r}"
         )
     return env_cls
-
-
-def _env_arguments(env_cls: type, env_kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``env_kwargs`` completed with the defaults of ``env_cls.__init__``.
-
-    The copies must be the env ``env_cls(**env_kwargs)`` would be, whose defaults live in
-    its signature; a name the env does not take raises :class:`TypeError`, as it does.
-    """
-    params = inspect.signature(env_cls.__init__).parameters
-    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        return dict(env_kwargs)
-    unknown = sorted(set(env_kwargs) - set(params) | ({"self"} & set(env_kwargs)))
-    if unknown:
-        raise TypeError(f"{env_cls.__name__} got unexpected keyword argument(s) {unknown}")
-    out = {
-        name: p.default
-        for name, p in params.items()
-        if name not in ("self", "render_mode") and p.default is not p.empty
-    }
-    out.update(env_kwargs)
-    return out
 
 
 class InventoryVectorEnv(VectorEnv):
@@ -143,7 +121,7 @@ class InventoryVectorEnv(VectorEnv):
             "render_modes": modes,
             "autoreset_mode": self.autoreset_mode,
         }
-        self.model = model = env_cls.make_model(B, **_env_arguments(env_cls, env_kwargs))
+        self.model = model = env_cls.make_model(B, **env_kwargs)
         if model.n_products != 1:
             raise ConfigError(
                 f"{env_cls.__name__}'s model has {model.n_products} products; the vector "

@@ -56,22 +56,8 @@ def make_env_model(env_id: str, batch_size: int, **env_kwargs: Any) -> Any:
     ``env_kwargs`` are passed to ``EnvCls.make_model``, so the model is configured exactly
     like the env. Returns ``(model, merged_kwargs)``.
     """
-    import inspect
-
     env_cls = env_class(env_id)
-    spec = gym.spec(env_id)
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(env_cls.__init__).parameters.items()
-        if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and name != "render_mode"
-    }
-    unknown = sorted(set(env_kwargs) - set(defaults))
-    if unknown:
-        raise ConfigError(
-            f"unknown argument(s) {unknown} for {env_id}; expected some of {sorted(defaults)}"
-        )
-    kwargs = {**defaults, **spec.kwargs, **env_kwargs}
-    kwargs.pop("render_mode", None)
+    kwargs = env_cls.env_arguments({**gym.spec(env_id).kwargs, **env_kwargs})
     return env_cls.make_model(batch_size, **kwargs), kwargs
 
 

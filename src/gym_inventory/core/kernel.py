@@ -57,6 +57,10 @@ _SOLD, _CLEARED, _ORDERED, _PLACED, _DISPOSED = (
     _F[n] for n in ("sold", "cleared", "ordered", "orders_placed", "disposed")
 )
 _PACK_ROWS = struct.Struct(f"{len(FLOW_FIELDS) + 1}d")  # the flows and the reward
+#: What :meth:`InventoryKernel._period` returns for a flow that is zero by construction
+#: in this configuration (no clearance, no capacity, lost sales in backorder mode): the
+#: batched step leaves such a row as it is (zero) instead of filling it every period.
+_ZERO = 0.0
 
 #: Components of the period's profit, as reported in ``info``: revenue (sales and
 #: clearance) minus the four costs. ``reward = revenue - ordering - holding - penalty
@@ -239,6 +243,8 @@ class InventoryKernel:
         self._buf[:, idx] = 0.0
         self.pipeline[:, idx] = 0.0
         self.on_hand[idx] = self.initial_stock
+        if index is None:  # which rows are all zero (step skips refilling them)
+            self._zeroed = [True] * len(self._rows)
 
     @property
     def money(self) -> np.ndarray:
@@ -312,7 +318,9 @@ class InventoryKernel:
         received = arrived if cap is None else minimum(arrived, cap - on_hand)
         if share is not None:
             received = share(received, on_hand)
-        disposed = arrived - received
+        # Without a capacity rule nothing is disposed of (and adding 0 * cost, a zero,
+        # would leave the reward bit for bit the same).
+        disposed = _ZERO if received is arrived else arrived - received
         on_hand = on_hand + received
         if backlog_mode:
             sold = minimum(backlog, on_hand)  # the backlog served first
@@ -321,7 +329,7 @@ class InventoryKernel:
         # 3) clearance, then demand served from stock
         no_clearance = isinstance(clearance, float | int) and clearance == 0
         if no_clearance:  # (skipping it leaves every result bit for bit the same)
-            cleared = 0.0
+            cleared = _ZERO
         else:
             cleared = minimum(clearance, on_hand)
             on_hand -= cleared
@@ -331,7 +339,7 @@ class InventoryKernel:
         if backlog_mode:
             sold += served
             backlog += unmet
-            lost = 0.0
+            lost = _ZERO
             penalized = backlog
         else:
             sold, lost = served, unmet
@@ -339,7 +347,8 @@ class InventoryKernel:
         # 4) money: the sum of each flow times its price, in FLOW_FIELDS order
         reward = ordered * m_ord
         reward += placed * m_fix
-        reward += disposed * m_disp
+        if disposed is not _ZERO:
+            reward += disposed * m_disp
         if not no_clearance:
             reward += cleared * m_clear
         reward += sold * m_sold
@@ -402,9 +411,17 @@ class InventoryKernel:
             self._consts, self.on_hand, self.backlog, ordered, self.arrived, clearance,
             self.demand, np.minimum,
         )  # fmt: skip
-        for row, value in zip(self._rows, rows, strict=True):
-            if value is not row:  # rows passed in unchanged need no copy
-                np.copyto(row, value)
+        zeroed = self._zeroed
+        for i, (row, value) in enumerate(zip(self._rows, rows, strict=True)):
+            if value is row:  # rows passed in unchanged need no copy
+                continue
+            if value is _ZERO:  # zero by construction: the row stays zero
+                if not zeroed[i]:
+                    row.fill(0.0)
+                    zeroed[i] = True
+                continue
+            np.copyto(row, value)
+            zeroed[i] = False
         self.period = (ptr + 1) % R
         return self.reward
 

@@ -13,7 +13,9 @@ on-hand stock (or net inventory) and the pipeline of outstanding orders by arriv
 
 from __future__ import annotations
 
+import functools
 import math
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +36,15 @@ __all__ = [
     "PeriodicModel",
     "default_max_order",
 ]
+
+_ON_HAND, _BACKLOG = FLOW_FIELDS.index("on_hand"), FLOW_FIELDS.index("backlog")
+
+
+@functools.cache
+def _packer(n: int) -> struct.Struct:
+    """Packs an observation of ``n`` floats (``1 + max_lead_time``) into a buffer."""
+    return struct.Struct(f"{n}d")
+
 
 #: Registered episode length of both variants (``max_episode_steps``).
 DEFAULT_PERIODS = 1000
@@ -79,10 +90,11 @@ class PeriodicModel(StoreModel):
     ) -> None:
         params = StoreParams(action_mode="quantity", max_order=max_order)
         super().__init__([config], [source], params, batch_size, CouplingConfig())
+        # Copy-major (the vector env's float32 observation is one cast of it); ``obs1`` is
+        # the one copy's (scalar fast path).
+        del self._obs_t  # (the store's observation)
         self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
-        # Envs step this model through step() only (a scalar fast path, where StoreModel
-        # has one, would write the store's observation layout).
-        self.scalar = False
+        self._bind_views()
 
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
         """Reset copies in ``index`` (all by default); returns the observation buffer."""
@@ -101,32 +113,41 @@ class PeriodicModel(StoreModel):
         self._fill_obs(slice(None))
         return reward
 
+    def step1(self, order: float, clearance: float) -> tuple[float, ...]:
+        """:meth:`step` for one copy in plain floats (``scalar``), through
+        :meth:`InventoryKernel.step1 <gym_inventory.core.InventoryKernel.step1>`; returns
+        the kernel's rows and writes :attr:`obs1`."""
+        demand, lead_u = self.stream.next1()
+        k = self.kernel
+        rows = k.step1(order, clearance, demand, lead_u)
+        self._time1[0] += 1
+        level = rows[_ON_HAND] - rows[_BACKLOG] if k.backlog_mode else rows[_ON_HAND]
+        pipe, ptr = k._pipe1.tolist(), k.period  # by arrival: slots ptr, ptr + 1, ...
+        _packer(k.n_slots).pack_into(self._obs1, 0, level, *(pipe[ptr:] + pipe[:ptr])[:-1])
+        return rows
+
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel
-        level = k.on_hand[idx] - k.backlog[idx] if k.backlog_mode else k.on_hand[idx]
-        self.obs[idx, :, 0] = level
-        if k.max_lead_time:
-            self.obs[idx, :, 1:] = k.pipeline_by_arrival()[idx]
+        o = self.obs
+        o[idx, :, 0] = k.on_hand[idx] - k.backlog[idx] if k.backlog_mode else k.on_hand[idx]
+        R = k.n_slots
+        for j in range(1, R):  # pipeline_by_arrival(), one slot per entry
+            o[idx, :, j] = k.pipeline[(k.period + j - 1) % R, idx]
 
     def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
         """The last period's breakdown for copy ``b``, product ``p`` as plain floats:
         :data:`~gym_inventory.core.kernel.FLOW_FIELDS`, the money components (costs
         positive), ``profit`` (= reward) and ``in_transit`` (all outstanding orders)."""
         k = self.kernel
-        out = dict(zip(FLOW_FIELDS, k.flows[:, b, p].tolist(), strict=True))
-        out.update({name: float(v[p]) for name, v in k.money_breakdown(b).items()})
-        out["profit"] = float(k.reward[b, p])
-        out["in_transit"] = float(k.pipeline[:, b, p].sum())
-        return out
+        in_transit = float(k.pipeline[:, b, p].sum())
+        return self._info(k._buf[:, b, p].tolist(), in_transit, self._prices1[p])
 
-    def batch_info(self) -> dict[str, np.ndarray]:
-        """:meth:`info` of every copy and product at once, new ``(B, P)`` arrays."""
-        k = self.kernel
-        out = {name: row.copy() for name, row in zip(FLOW_FIELDS, k.flows, strict=True)}
-        out.update(k.money_breakdown())
-        out["profit"] = k.reward.copy()
-        out["in_transit"] = k.pipeline.sum(axis=0)
-        return out
+    def info1(self, rows: tuple[float, ...]) -> dict[str, float]:
+        """:meth:`info` of the one copy from the floats :meth:`step1` returned."""
+        return self._info(rows, sum(self.kernel._pipe1), self._prices1[0])
+
+    def _in_transit(self, out: np.ndarray) -> None:
+        self.kernel.in_transit(out=out)
 
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         k = self.kernel

@@ -214,13 +214,14 @@ class StoreModel:
         if "obs" not in self.__dict__:
             self.obs = self._obs_t.transpose(1, 2, 0)
         if self.scalar:
-            self.obs1 = self._obs_t.reshape(-1)  # the one copy's observation
+            self.obs1 = self.obs.reshape(-1)  # the one copy's observation (a view)
             self._obs1 = memoryview(self.obs1)
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
         views = {"obs1", "_obs1", "_time1"}
-        if self.obs.base is self._obs_t:  # (a subclass may have an observation of its own)
+        # (a subclass may have an observation of its own, and no _obs_t)
+        if self.obs.base is self.__dict__.get("_obs_t", False):
             views.add("obs")
         return {k: v for k, v in self.__dict__.items() if k not in views}
 
@@ -300,13 +301,13 @@ class StoreModel:
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, got {actions!r}"
             )
-        bad = (a < 0) | (a >= n)
-        if bad.any():
+        if a.size and (a.min() < 0 or a.max() >= n):  # (two passes, no temporaries)
+            bad = (a < 0) | (a >= n)
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
                 f"got {a[bad].flat[0]!r}"
             )
-        return a.astype(np.intp)
+        return a.astype(np.intp, copy=False)
 
     # ----------------------------------------------------------------- core
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
@@ -328,8 +329,7 @@ class StoreModel:
         demand, lead_u = self.stream.next()
         reward = self.kernel.step(order, clearance, demand, lead_u)
         self.time += 1
-        ema = self._ema
-        ema[...] = _smooth(ema, self._alpha[:, None, None], self.kernel.demand)
+        _smooth(self._ema, self._alpha[:, None, None], self.kernel.demand)
         self._fill_obs(slice(None))
         return reward
 
@@ -357,9 +357,15 @@ class StoreModel:
     def _fill_obs(self, idx: Any) -> None:
         k = self.kernel
         o = self._obs_t
-        head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))
+        every = isinstance(idx, slice) and idx == slice(None)
+        if every:  # in_transit summed in place
+            k.in_transit(out=o[_IN_TRANSIT])
+            head = _obs_head(k._buf, None)
+        else:
+            head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))
         for j, column in enumerate(head):
-            o[j, idx] = column
+            if column is not None:
+                o[j, idx] = column
         time = self.time[idx]
         if time.size and time.min() == time.max():  # the usual case: one row for all
             o[len(head) : _EMA_SHORT, idx] = self._tf[time.item(0) % HOURS_PER_WEEK, :, None, None]
@@ -410,9 +416,17 @@ class StoreModel:
         return self._info(rows, self._obs1[_IN_TRANSIT], self._prices1[0])
 
     def batch_info(self) -> dict[str, np.ndarray]:
-        """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays."""
-        rows = [row.copy() for row in self.kernel._buf]  # (one large copy would be slower)
-        return self._info(rows, self._obs_t[_IN_TRANSIT].copy(), self.kernel.prices)
+        """:meth:`info` of every copy and product at once: new ``(B, P)`` arrays (the
+        kernel's rows and ``in_transit`` are views of one new block: one allocation)."""
+        buf = self.kernel._buf
+        block = np.empty((len(buf) + 1, *buf.shape[1:]))
+        np.copyto(block[:-1], buf)
+        self._in_transit(block[-1])
+        return self._info(block[:-1], block[-1], self.kernel.prices)
+
+    def _in_transit(self, out: np.ndarray) -> None:
+        """Write every copy's units in transit, ``(B, P)``, into ``out``."""
+        np.copyto(out, self._obs_t[_IN_TRANSIT])
 
 
 _FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}
@@ -428,5 +442,6 @@ def _obs_head(rows: Any, in_transit: Any) -> tuple:
 
 
 def _smooth(ema: Any, alpha: Any, demand: Any) -> Any:
-    """One step of the demand moving averages (floats or arrays)."""
-    return ema + alpha * (demand - ema)
+    """One step of the demand moving averages (floats, or arrays updated in place)."""
+    ema += alpha * (demand - ema)
+    return ema

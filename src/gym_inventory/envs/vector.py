@@ -141,6 +141,7 @@ class InventoryVectorEnv(VectorEnv):
         self._any_done = False
         self._started = False
         self._histories: list[list[tuple[float, ...]]] = [[] for _ in range(B)]
+        self._mask_keys: dict[str, str] = {}  # info key -> its mask's key ("_" + key)
 
     # ------------------------------------------------------------------ API
     def reset(
@@ -319,10 +320,11 @@ class InventoryVectorEnv(VectorEnv):
         else:  # a model without batch_info: one info dict per copy (slower)
             rows = [model.info(b, 0) for b in range(self.num_envs)]
             values = {key: np.array([row[key] for row in rows]) for key in rows[0]}
+        masks = self._mask_keys
         info: dict[str, Any] = {}
         for key, value in values.items():
             info[key] = value
-            info["_" + key] = mask
+            info[masks.get(key) or masks.setdefault(key, "_" + key)] = mask
         return info
 
     def _same_step_reset(self, info: dict[str, Any]) -> np.ndarray:

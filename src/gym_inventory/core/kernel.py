@@ -288,7 +288,16 @@ class InventoryKernel:
     def _period_constants(self, coef: np.ndarray, capacity: Any) -> tuple:
         """The constants :meth:`_period` reads, as arrays (``coef`` (F, P)) or floats."""
         as_float = coef.ndim == 1
-        money = tuple(float(coef[r]) if as_float else coef[r] for r in self._reward_rows)
+        # A cost of zero (coefficient -0.0 for every product) is None: its term, -0.0
+        # times a non-negative flow, is -0.0, and _period leaves it out.
+        money = tuple(
+            None
+            if np.all(coef[r] == 0.0) and np.all(np.signbit(coef[r]))
+            else float(coef[r])
+            if as_float
+            else coef[r]
+            for r in self._reward_rows
+        )
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None
         return (capacity if self._capped else None, share, self.backlog_mode, *money)
 
@@ -310,21 +319,22 @@ class InventoryKernel:
         ``minimum`` is :func:`numpy.minimum` for arrays and :func:`min` for floats. Returns
         the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order) and the reward.
         Written with plain operators so floats and arrays take the same IEEE operations.
+        Arrays ``on_hand`` and ``backlog`` (the kernel's state rows) are updated in place;
+        the other inputs are never changed.
         """
         cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
         placed = (ordered > 0) * 1.0
-        # 2) arrivals due now, the capacity rule, backlog first. (The inputs are never
-        # changed; ``x -= y`` only updates results of this call, in place for arrays.)
+        # 2) arrivals due now, the capacity rule, backlog first.
         received = arrived if cap is None else minimum(arrived, cap - on_hand)
         if share is not None:
             received = share(received, on_hand)
         # Without a capacity rule nothing is disposed of (and adding 0 * cost, a zero,
         # would leave the reward bit for bit the same).
         disposed = _ZERO if received is arrived else arrived - received
-        on_hand = on_hand + received
+        on_hand += received
         if backlog_mode:
             sold = minimum(backlog, on_hand)  # the backlog served first
-            backlog = backlog - sold
+            backlog -= sold
             on_hand -= sold
         # 3) clearance, then demand served from stock
         no_clearance = isinstance(clearance, float | int) and clearance == 0
@@ -344,16 +354,21 @@ class InventoryKernel:
         else:
             sold, lost = served, unmet
             penalized = lost
-        # 4) money: the sum of each flow times its price, in FLOW_FIELDS order
-        reward = ordered * m_ord
-        reward += placed * m_fix
-        if disposed is not _ZERO:
+        # 4) money: the sum of each flow times its price, in FLOW_FIELDS order. Terms
+        # that are -0.0 by construction (a zero cost, None; no flow, _ZERO) are left out:
+        # x + -0.0 and -0.0 + x are x, bit for bit.
+        reward = -0.0 if m_ord is None else ordered * m_ord
+        if m_fix is not None:
+            reward += placed * m_fix
+        if disposed is not _ZERO and m_disp is not None:
             reward += disposed * m_disp
         if not no_clearance:
             reward += cleared * m_clear
-        reward += sold * m_sold
-        reward += penalized * m_pen
-        reward += on_hand * m_hold
+        reward += sold * m_sold  # (a price: always in; a zero price gives +0.0)
+        if m_pen is not None:
+            reward += penalized * m_pen
+        if m_hold is not None:
+            reward += on_hand * m_hold
         return (
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
             backlog, on_hand, demand, reward,

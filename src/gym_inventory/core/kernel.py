@@ -474,6 +474,13 @@ class InventoryKernel:
         q = self.ordered
         var = q @ self._unit_cost
         fix = (q > 0) @ self._fixed_cost
+        if self.batch_size == 1:  # one copy: the same operations on its floats
+            v, x = var.item(), fix.item()
+            if v + x > self._budget:
+                f = (self._budget - x) / v if v > 0 else 0.0
+                q *= min(max(f, 0.0), 1.0)
+                np.floor(q, out=q)
+            return
         over = np.flatnonzero(var + fix > self._budget)
         if over.size == 0:
             return
@@ -483,12 +490,13 @@ class InventoryKernel:
         q[over] = np.floor(q[over] * f[:, None])
 
     def _apply_shared_capacity(self, received: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
-        rec = received.copy()
         free = self._shared_cap - on_hand.sum(axis=1)
-        want = rec.sum(axis=1)
-        over = np.flatnonzero(want > free)
-        if over.size == 0:
-            return rec
+        want = received.sum(axis=1)
+        binding = want > free
+        if not binding.any():
+            return received
+        rec = received.copy()
+        over = np.flatnonzero(binding)
         r = rec[over]
         share = r * (free[over] / want[over])[:, None]
         base = np.floor(share)

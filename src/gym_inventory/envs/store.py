@@ -367,7 +367,7 @@ class StoreModel:
             if column is not None:
                 o[j, idx] = column
         time = self.time[idx]
-        if time.size and time.min() == time.max():  # the usual case: one row for all
+        if time.size == 1 or (time.size and time.min() == time.max()):  # one row for all
             o[len(head) : _EMA_SHORT, idx] = self._tf[time.item(0) % HOURS_PER_WEEK, :, None, None]
         else:
             o[len(head) : _EMA_SHORT, idx] = self._tf[time % HOURS_PER_WEEK].T[:, :, None]

@@ -47,6 +47,7 @@ __all__ = [
     "AGENT_OBS_FIELDS",
     "INFO_FIELDS",
     "SHARED_OBS_FIELDS",
+    "AgentInfos",
     "MultiProductEnv",
     "default_demand_sources",
     "env",
@@ -162,6 +163,81 @@ def _per_product_value(name: str, value: Any, n: int) -> list[Any]:
             )
         return vals
     return [value] * n
+
+
+class AgentInfos(dict):
+    """The ``infos`` of one step: agent -> its info dict (:data:`INFO_FIELDS` as floats).
+
+    A real ``dict`` whose values are built from the step's ``(fields, P)`` table when
+    first read (``infos[agent]``, ``get``, ``values``, ``items``, ``==``, copies, pickling
+    all see them), so a step only pays for the agents whose info is read.
+    """
+
+    __slots__ = ("_index", "_table")
+
+    def __init__(self, agents: Sequence[str], table: np.ndarray, index: Mapping[str, int]):
+        super().__init__(dict.fromkeys(agents))  # None: not built yet
+        self._table: np.ndarray | None = table
+        self._index = index
+
+    def __getitem__(self, agent: str) -> dict[str, float]:
+        info = dict.__getitem__(self, agent)
+        if info is None and self._table is not None:
+            column = self._table[:, self._index[agent]].tolist()
+            info = dict(zip(INFO_FIELDS, column, strict=True))
+            dict.__setitem__(self, agent, info)
+        return info
+
+    def _build_all(self) -> None:
+        if self._table is not None:
+            rows = self._table.T.tolist()
+            for agent, info in dict.items(self):
+                if info is None:
+                    dict.__setitem__(
+                        self, agent, dict(zip(INFO_FIELDS, rows[self._index[agent]], strict=True))
+                    )
+            self._table = None
+
+    def __iter__(self) -> Any:  # (overridden: dict(infos) and {**infos} use __getitem__)
+        return dict.__iter__(self)
+
+    def get(self, agent: str, default: Any = None) -> Any:
+        return self[agent] if agent in self else default
+
+    def pop(self, agent: str, *default: Any) -> Any:
+        if agent in self:
+            self[agent]
+        return dict.pop(self, agent, *default)
+
+    def __reduce__(self) -> tuple:  # pickles (and deep-copies) as a plain dict
+        return dict, (dict(self.items()),)
+
+    def __copy__(self) -> AgentInfos:
+        new = AgentInfos((), self._table, self._index)
+        dict.update(new, dict.items(self))
+        return new
+
+
+def _built_first(name: str) -> Any:
+    method = getattr(dict, name)
+
+    def built(self: AgentInfos, *args: Any) -> Any:
+        self._build_all()
+        for arg in args:
+            if isinstance(arg, AgentInfos):
+                arg._build_all()
+        return method(self, *args)
+
+    built.__name__ = name
+    built.__doc__ = method.__doc__
+    return built
+
+
+for _name in (
+    "values", "items", "copy", "popitem", "setdefault", "__eq__", "__ne__", "__repr__",
+    "__or__", "__ror__", "__ior__",
+):  # fmt: skip
+    setattr(AgentInfos, _name, _built_first(_name))
 
 
 class MultiProductEnv(ParallelEnv):
@@ -615,14 +691,8 @@ class MultiProductEnv(ParallelEnv):
             rew = dict(zip(agents, rewards.tolist(), strict=True))
         terminations = dict.fromkeys(agents, False)
         truncations = dict.fromkeys(agents, truncated)
-        if self.agent_info:
-            infos = dict(
-                zip(
-                    agents,
-                    (dict(zip(INFO_FIELDS, row, strict=True)) for row in self._info_rows()),
-                    strict=True,
-                )
-            )
+        if self.agent_info:  # each agent's dict is built when first read
+            infos = AgentInfos(agents, self._info_table(), self._index)
         else:
             infos = {a: {} for a in agents}
         if self.render_mode == "human":
@@ -666,10 +736,11 @@ class MultiProductEnv(ParallelEnv):
                 self._check_one(agent, v)
             raise
 
-    def _info_rows(self) -> list[list[float]]:
+    def _info_table(self) -> np.ndarray:
+        """The last step's :data:`INFO_FIELDS` of every product, a new ``(fields, P)`` array."""
         k = self.model.kernel
         money = k.money_breakdown(0)
-        table = np.vstack(
+        return np.vstack(
             [
                 k.flows[:, 0],
                 money["revenue"],
@@ -682,14 +753,10 @@ class MultiProductEnv(ParallelEnv):
                 self._requested,
             ]
         )
-        return table.T.tolist()
 
     def last_infos(self) -> dict[str, dict[str, float]]:
         """The last step's per-agent breakdown (what ``agent_info=True`` puts in ``infos``)."""
-        return {
-            a: dict(zip(INFO_FIELDS, row, strict=True))
-            for a, row in zip(self.possible_agents, self._info_rows(), strict=True)
-        }
+        return dict(AgentInfos(self.possible_agents, self._info_table(), self._index).items())
 
     # ------------------------------------------------------------ state
     def state(self) -> np.ndarray:

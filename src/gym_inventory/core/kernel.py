@@ -77,16 +77,25 @@ def money_terms(rows: Any, prices: tuple) -> tuple:
 
     ``rows`` is indexed like :attr:`InventoryKernel.flows` (arrays, or one copy's
     floats); ``prices`` is :attr:`InventoryKernel.prices` (or ``prices1(p)``). Plain
-    operators, so arrays and floats give the same numbers.
+    operators, so arrays and floats give the same numbers. A price of ``None`` (zero for
+    every product) leaves its term of a two-term sum out: the term is +0.0 (flows are
+    non-negative), which changes no such sum.
     """
     price, clear_price, unit, fixed, hold, penalty_row, penalty, disposal = prices
     return (
-        rows[_SOLD] * price + rows[_CLEARED] * clear_price,
-        rows[_ORDERED] * unit + rows[_PLACED] * fixed,
+        _two_terms(rows[_SOLD], price, rows[_CLEARED], clear_price),
+        _two_terms(rows[_ORDERED], unit, rows[_PLACED], fixed),
         rows[_ON_HAND] * hold,
         rows[penalty_row] * penalty,
         rows[_DISPOSED] * disposal,
     )
+
+
+def _two_terms(x: Any, x_price: Any, y: Any, y_price: Any) -> Any:
+    """``x * x_price + y * y_price``, where a ``None`` price is zero (see money_terms)."""
+    if x_price is None:
+        return x * 0.0 if y_price is None else y * y_price
+    return x * x_price if y_price is None else x * x_price + y * y_price
 
 
 class InventoryKernel:
@@ -111,8 +120,9 @@ class InventoryKernel:
         The last period's profit per product (overwritten by the next step).
     prices : tuple
         What :func:`money_terms` multiplies the flows by: per-product arrays of the
-        price, clearance price, unit cost, fixed cost, holding cost, the index of the
-        penalised flow row (``lost`` or ``backlog``), penalty cost and disposal cost.
+        price, clearance price, unit cost, fixed cost (each ``None`` when zero for every
+        product), holding cost, the index of the penalised flow row (``lost`` or
+        ``backlog``), penalty cost and disposal cost.
     pipeline : ndarray, shape (R, batch_size, n_products)
         Ring buffer of outstanding orders, ``R = max_lead_time + 1``.
     """
@@ -209,9 +219,11 @@ class InventoryKernel:
             self._consts1 = self._period_constants(coef[:, 0, 0], float(self.capacity[0]))
         # The prices money_terms multiplies the flows by (costs positive), per product.
         pen = _F[penalty_row]
+        pairs = (coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
+                 -coef[_F["orders_placed"], 0])  # fmt: skip
+        price, clear_price, unit, fixed = (v if v.any() else None for v in pairs)
         self.prices = (
-            coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
-            -coef[_F["orders_placed"], 0], -coef[_F["on_hand"], 0], pen, -coef[pen, 0],
+            price, clear_price, unit, fixed, -coef[_F["on_hand"], 0], pen, -coef[pen, 0],
             -coef[_F["disposed"], 0],
         )  # fmt: skip
         self.reset()
@@ -282,7 +294,7 @@ class InventoryKernel:
 
     def prices1(self, p: int = 0) -> tuple:
         """:attr:`prices` of product ``p`` as floats (for :func:`money_terms` on floats)."""
-        return tuple(v if isinstance(v, int) else float(v[p]) for v in self.prices)
+        return tuple(v if v is None or isinstance(v, int) else float(v[p]) for v in self.prices)
 
     # ------------------------------------------------------------------- step
     def _period_constants(self, coef: np.ndarray, capacity: Any) -> tuple:

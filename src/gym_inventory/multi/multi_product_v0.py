@@ -325,8 +325,9 @@ class MultiProductEnv(ParallelEnv):
     product's profit (revenue minus ordering, holding, penalty and disposal costs).
     With ``agent_info=True`` (default) each agent's ``info`` carries its product's
     breakdown with ``Inventory-v0``'s keys plus ``requested`` (units its action asked
-    for, before the budget rule); with ``agent_info=False`` the infos are empty dicts
-    (faster with many products; :meth:`last_infos` builds them on demand).
+    for, before the budget rule), built when first read (``infos`` is an
+    :class:`AgentInfos`, a ``dict``); with ``agent_info=False`` the infos are empty dicts
+    (:meth:`last_infos` builds them on demand).
 
     ## Starting State
 

@@ -268,3 +268,11 @@ def test_seasonal_mean_is_weekly_average_for_every_base(profile, mean, base, sta
     assert src.distribution(hour).mean() == pytest.approx(
         src.mean(np.array([hour]))[0], rel=1e-6, abs=1e-9
     )
+
+
+def test_seasonal_tiny_profile_does_not_overflow():
+    # Found by hypothesis: one subnormal entry made mean / profile.mean() overflow to inf.
+    profile = [0.0] * 167 + [2.2250738585072014e-308]
+    src = SeasonalDemand(profile, 1.0, 0, ConstantDemand(1.0))
+    week = src.mean(np.arange(HOURS_PER_WEEK))
+    assert week.mean() == pytest.approx(1.0, rel=1e-9) and week[-1] == pytest.approx(168.0)

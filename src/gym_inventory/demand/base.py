@@ -10,14 +10,17 @@ per batch member and hands the kernel one ``(batch, products)`` slice per step.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from gym_inventory.demand.sampler import DemandTable, InverseCDF
 from gym_inventory.errors import ConfigError
 
 __all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
+
+_UNSET = object()
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -28,8 +31,53 @@ class DemandSource(abc.ABC):
     """Demand of one product over periods ``0, 1, 2, ...`` of an episode.
 
     Subclasses implement :meth:`sample` and :meth:`mean`; those whose per-period
-    distribution is known also implement :meth:`distribution`.
+    distribution is known also implement :meth:`distribution`, and may offer it as a
+    :class:`~gym_inventory.demand.sampler.DemandTable` (:meth:`demand_table`) so that
+    :class:`DemandStream` draws them by inverse CDF, vectorised over products and batch
+    members. A source without a table is drawn through its own :meth:`sample`.
     """
+
+    def demand_table(self) -> DemandTable | None:
+        """The per-period distributions as a table for inverse-CDF draws, or None.
+
+        A source returning a table must draw exactly what the table's
+        :meth:`~gym_inventory.demand.sampler.DemandTable.sample` draws, since
+        :class:`DemandStream` uses the table instead of :meth:`sample`. Built-in sources
+        build it on first use and keep it.
+        """
+        return None
+
+    def _cached_table(self, build: Callable[[], DemandTable | None]) -> DemandTable | None:
+        table = self.__dict__.get("_table", _UNSET)
+        if table is _UNSET:
+            table = self.__dict__["_table"] = build()
+        return table  # type: ignore[return-value]
+
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        """A table with one state per entry of ``means``: :meth:`sample_at_mean`'s law there.
+
+        Only for stationary sources; the default uses :meth:`finite_pmf` (None without it).
+        """
+        pmf = self.finite_pmf()
+        if pmf is None:
+            return None
+        values, probs = pmf
+        own = float(values @ probs)
+        rows = []
+        for m in np.asarray(means, dtype=np.float64).tolist():
+            v, p = _scaled_pmf(values, probs, m / own if own > 0 else 0.0)
+            rows.append(DemandTable.from_values(v, p))
+        if any(r is None for r in rows):
+            return None
+        return DemandTable(
+            np.arange(len(rows)),
+            np.concatenate([r.k0 for r in rows]),
+            [c for r in rows for c in r.cdfs],
+        )
+
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(values, probs)`` of a stationary source with a finite support, or None."""
+        return None
 
     @abc.abstractmethod
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
@@ -108,13 +156,18 @@ class DemandSource(abc.ABC):
             )
         own = float(d.mean())
         k = np.arange(lo, hi + 1)
-        p = d.pmf(k)
-        x = k * (float(mean) / own if own > 0 else 0.0)
-        low = np.floor(x)
-        frac = x - low
-        values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
-        probs = np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
-        return stats.rv_discrete(values=(values, probs))
+        return stats.rv_discrete(
+            values=_scaled_pmf(k, d.pmf(k), float(mean) / own if own > 0 else 0.0)
+        )
+
+
+def _scaled_pmf(k: np.ndarray, p: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pmf of ``k * scale`` rounded stochastically, ``k`` with probabilities ``p``."""
+    x = k * scale
+    low = np.floor(x)
+    frac = x - low
+    values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
+    return values, np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
 
 
 def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
@@ -130,11 +183,17 @@ class DemandStream:
     """Feeds per-period demand (and lead-time uniforms) to a batch of kernels.
 
     Each batch member has its own generator and its own position in time. A member's
-    randomness is drawn in blocks of ``block`` periods: for each product in order,
-    ``source.sample(rng, periods)``, then (when ``lead_uniforms``) ``rng.random((block,
-    n_products))``. The single env (one member) and the vector env (many) therefore
-    consume every generator identically. :meth:`next` serves all members at once;
-    :meth:`next1` serves a stream of one member and one product as plain floats.
+    randomness is drawn in blocks of ``block`` periods, in this order (the
+    reproducibility contract): one ``rng.random((block, T + L))`` call, whose first ``T``
+    columns are the uniforms of the ``T`` products whose source has a
+    :meth:`~DemandSource.demand_table` (in product order; turned into demand by inverse
+    CDF) and whose last ``L`` columns (``L`` = number of products when
+    ``lead_uniforms``, else 0) are the lead-time uniforms; then, for each other product
+    in order, ``source.sample(rng, periods)``. The single env (one member) and the
+    vector env (many) therefore consume every generator identically, and a single
+    product with a table draws what ``source.sample`` draws. :meth:`next` serves all
+    members at once; :meth:`next1` serves a stream of one member and one product as
+    plain floats.
 
     Parameters
     ----------
@@ -166,8 +225,16 @@ class DemandStream:
         self.batch_size = batch_size
         self.block = block
         P = len(sources)
+        tables = [s.demand_table() for s in sources]
+        self._tab = [p for p, t in enumerate(tables) if t is not None]
+        self._plug = [p for p, t in enumerate(tables) if t is None]
+        self._tables = [tables[p] for p in self._tab]
+        self._icdf = InverseCDF(self._tables) if self._tables else None
+        self._bases: dict[int, np.ndarray] = {}  # block start -> guide offsets (block, T)
+        T, L = len(self._tab), (P if lead_uniforms else 0)
+        self._u = np.zeros((batch_size, block, T + L))
         self.demand = np.zeros((batch_size, block, P))
-        self.lead_u = np.zeros((batch_size, block, P)) if lead_uniforms else None
+        self._lead = lead_uniforms
         self.start = np.zeros(batch_size, dtype=np.int64)  # period of block[:, 0]
         # Next index in each member's block. While every member is at the same index
         # (the usual case) that index is ``_sync_pos`` and ``_pos`` is not kept up to date.
@@ -178,6 +245,11 @@ class DemandStream:
         self._list: list[float] = []  # next1: the block as floats
         self._list_u: list[float] | None = None
         self.rngs: list[np.random.Generator] = []
+
+    @property
+    def lead_u(self) -> np.ndarray | None:
+        """The lead-time uniforms of the current blocks, ``(batch, block, P)``, or None."""
+        return self._u[:, :, len(self._tab) :] if self._lead else None
 
     @property
     def pos(self) -> np.ndarray:
@@ -206,21 +278,48 @@ class DemandStream:
         pos = self._pos
         self._sync_pos = int(pos[0]) if (pos == pos[0]).all() else None
 
+    def _base(self, first: int) -> np.ndarray:
+        """Guide offsets of the table products over the block starting at period ``first``."""
+        base = self._bases.get(first)
+        if base is None:
+            periods = np.arange(first, first + self.block)
+            base = np.stack(
+                [self._icdf.guide_base(j, t.states(periods)) for j, t in enumerate(self._tables)],
+                axis=1,
+            )
+            if len(self._bases) > 64:
+                self._bases.clear()
+            self._bases[first] = base
+        return base
+
     def _draw(self, members: Sequence[int], start: int | None) -> None:
         """Draw the next block of each member (from period ``start``, or where it is)."""
-        block, P = self.block, len(self.sources)
-        idx = slice(None) if len(members) == self.batch_size else list(members)
+        block = self.block
+        everyone = len(members) == self.batch_size
+        idx = slice(None) if everyone else list(members)
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
         periods: dict[int, np.ndarray] = {}
+        U = self._u
         for b, first in zip(members, starts, strict=True):
-            if first not in periods:
-                periods[first] = np.arange(first, first + block)
-                periods[first].flags.writeable = False
             rng = self.rngs[b]
-            for p, source in enumerate(self.sources):
-                self.demand[b, :, p] = source.sample(rng, periods[first])
-            if self.lead_u is not None:
-                self.lead_u[b] = rng.random((block, P))
+            rng.random(out=U[b])
+            if self._plug:
+                if first not in periods:
+                    periods[first] = np.arange(first, first + block)
+                    periods[first].flags.writeable = False
+                for p in self._plug:
+                    self.demand[b, :, p] = self.sources[p].sample(rng, periods[first])
+        if self._icdf is not None:
+            T = len(self._tab)
+            if everyone and not self._plug and U.shape[2] == T and len(set(starts)) == 1:
+                self._icdf.draw(U, self._base(starts[0]), out=self.demand)  # the usual case
+            else:
+                for first in set(starts):
+                    rows = [b for b, f in zip(members, starts, strict=True) if f == first]
+                    u = np.ascontiguousarray(U[rows, :, :T])
+                    self.demand[np.ix_(rows, range(block), self._tab)] = self._icdf.draw(
+                        u, self._base(first)
+                    )
         self.start[idx] = starts
         self._pos[idx] = 0
         if self._one:

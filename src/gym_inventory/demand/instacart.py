@@ -55,6 +55,7 @@ import numpy as np
 
 from gym_inventory.core.config import check_int, check_real
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.demand.parametric import (
     HOURS_PER_WEEK,
     NegativeBinomialDemand,
@@ -736,7 +737,17 @@ class _PoissonReplay(DemandSource):
         return self.rates[(np.asarray(periods) + self.start) % len(self.rates)]
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.poisson(self._r(periods)).astype(np.float64)
+        return self.demand_table().sample(rng, periods)
+
+    def demand_table(self) -> DemandTable | None:
+        return self._cached_table(self._build_table)
+
+    def _build_table(self) -> DemandTable | None:
+        rates, inv = np.unique(self.rates, return_inverse=True)
+        table = PoissonDemand(0.0).table_at_means(rates)
+        n = len(self.rates)
+        table.phase = table.phase[inv[(np.arange(n) + self.start) % n]]
+        return table
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return self._r(periods).copy()
@@ -881,6 +892,9 @@ class InstacartDemand(DemandSource):
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return self.inner.sample(rng, periods)
+
+    def demand_table(self) -> DemandTable | None:
+        return self.inner.demand_table()
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return self.inner.mean(periods)

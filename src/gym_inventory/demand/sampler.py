@@ -1,0 +1,167 @@
+"""Exact inverse-CDF sampling of integer demand from tabulated distributions.
+
+A source whose per-period distribution is known describes it as a :class:`DemandTable`:
+a few *states* (one per distinct distribution: one for i.i.d. demand, one per hour of the
+week for seasonal demand, ...), each a cumulative distribution over a run of consecutive
+integers, and the state of every period. A draw is then ``X = min{k : u < F(k)}`` for a
+uniform ``u = rng.random()``: the distribution drawn is the stated one, up to the
+resolution of a uniform double (every value's probability is within ``2**-53`` of its
+pmf; values whose mass counted from either end of the support is below ``2**-60`` are
+never drawn). ``F`` is computed as the cumulative sum from below in the lower half and as
+one minus the survival function (summed from the far tail) in the upper half, so the
+tail thresholds are accurate to a few ulps.
+
+Speed comes from a guide table (:class:`InverseCDF`): ``[0, 1)`` is cut into ``M`` equal
+bins per state; a bin holding no step of ``F`` stores its value, so most draws are one
+multiply and one table lookup; the few draws in bins holding a step are resolved exactly
+by walking ``F`` from the bin's first value. ``M`` only changes the speed, never a drawn
+value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["CUT", "DemandTable", "InverseCDF", "cdf_rows"]
+
+#: Mass below which the far ends of a support are left out of a table.
+CUT = 2.0**-60
+_GUIDE_ENTRIES = 1 << 21  # at most this many guide entries per table (16 MB)
+_MAX_BINS = 4096
+
+
+def cdf_rows(pmf: np.ndarray) -> np.ndarray:
+    """Accurate cumulative thresholds of each row of ``pmf`` (states x consecutive values).
+
+    Row entries are ``P(X <= k)``: the cumulative sum from below where it is at most
+    1/2, and ``1 - P(X > k)`` (tail summed from the far end) above. The last entry of a
+    row whose tail is cut is therefore 1.0.
+    """
+    pmf = np.atleast_2d(np.asarray(pmf, dtype=np.float64))
+    low = np.cumsum(pmf, axis=1)
+    sf = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1]  # P(X >= k)
+    sf = np.concatenate([sf[:, 1:], np.zeros((len(pmf), 1))], axis=1)  # P(X > k)
+    return np.where(low <= 0.5, low, 1.0 - sf)
+
+
+class DemandTable:
+    """The per-period distributions of a source, for :class:`InverseCDF` sampling.
+
+    Parameters
+    ----------
+    phase : ndarray of int, shape (cycle,)
+        The state of period ``t`` is ``phase[t % cycle]``.
+    k0 : ndarray of int, shape (S,)
+        First value of each state's support.
+    cdfs : sequence of S ndarrays of float
+        ``cdfs[s][i] = P(X <= k0[s] + i)`` (non-decreasing, last entry >= 1), e.g. from
+        :func:`cdf_rows`.
+    """
+
+    def __init__(self, phase: np.ndarray, k0: np.ndarray, cdfs: Sequence[np.ndarray]) -> None:
+        self.phase = np.asarray(phase, dtype=np.int64)
+        self.k0 = np.asarray(k0, dtype=np.int64)
+        self.cdfs = [np.asarray(c, dtype=np.float64) for c in cdfs]
+        self._sampler: InverseCDF | None = None
+
+    @classmethod
+    def from_pmf(cls, phase: np.ndarray, k0: np.ndarray, pmf: np.ndarray) -> DemandTable:
+        """From a ``(S, W)`` pmf over values ``k0[s] + 0..W-1``; trims the far ends."""
+        pmf = np.atleast_2d(np.asarray(pmf, dtype=np.float64))
+        cdf = cdf_rows(pmf)
+        below = np.cumsum(pmf, axis=1) < CUT  # values left out at the bottom
+        above = np.concatenate([1.0 - cdf[:, :-1] < CUT, np.ones((len(pmf), 1), bool)], axis=1)
+        first = below.sum(axis=1)
+        last = np.argmax(above, axis=1)  # the first value whose tail above is cut
+        k0 = np.asarray(k0, dtype=np.int64) + first
+        rows = [cdf[s, a : b + 1] for s, (a, b) in enumerate(zip(first, last, strict=True))]
+        for r in rows:
+            r[-1] = 1.0
+        return cls(phase, k0, rows)
+
+    @classmethod
+    def from_values(cls, values: np.ndarray, probs: np.ndarray, limit: int = 100_000):
+        """One state from a finite pmf on non-negative integer ``values`` (None if too wide)."""
+        values = np.asarray(values, dtype=np.int64)
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo >= limit:
+            return None
+        pmf = np.bincount(values - lo, weights=probs, minlength=hi - lo + 1)
+        return cls.from_pmf(np.zeros(1, dtype=np.int64), np.array([lo]), pmf)
+
+    @property
+    def sampler(self) -> InverseCDF:
+        """This table's :class:`InverseCDF` (built on first use)."""
+        if self._sampler is None:
+            self._sampler = InverseCDF([self])
+        return self._sampler
+
+    def states(self, periods: np.ndarray) -> np.ndarray:
+        """The state of each period."""
+        return self.phase[np.asarray(periods) % len(self.phase)]
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        """``len(periods)`` draws from ``rng.random(len(periods))``, float64."""
+        u = rng.random(len(periods))
+        s = self.sampler
+        return s.draw(u, s.guide_base(0, self.states(periods)))
+
+
+class InverseCDF:
+    """Guide-table inverse-CDF sampler over the states of one or more :class:`DemandTable`.
+
+    Table ``j``'s state ``s`` is global state ``offsets[j] + s``.
+    """
+
+    def __init__(self, tables: Sequence[DemandTable]) -> None:
+        self.offsets = np.cumsum([0] + [len(t.k0) for t in tables])
+        k0 = np.concatenate([t.k0 for t in tables])
+        rows = [c for t in tables for c in t.cdfs]
+        S = len(rows)
+        M = 1
+        while M < _MAX_BINS and 2 * M * S <= _GUIDE_ENTRIES:
+            M *= 2
+        self.bins = M
+        self.k0 = k0
+        self.start = np.cumsum([0] + [len(r) for r in rows])[:-1]
+        self.cdf = np.concatenate(rows)
+        # Bin j of state s covers u in [j/M, (j+1)/M): its first value is lo (the least i
+        # with F(i) > j/M); the bin is pure if F(lo) >= (j+1)/M. Pure bins store the value,
+        # the others -(lo + 1).
+        grid = np.arange(M + 1) / M
+        guide = np.empty((S, M))
+        for s, r in enumerate(rows):
+            lo = np.searchsorted(r, grid[:-1], side="right")
+            pure = r[lo] >= grid[1:]
+            guide[s] = np.where(pure, k0[s] + lo, -(lo + 1.0))
+        self.guide = guide.reshape(-1)
+
+    def guide_base(self, table: int, states: np.ndarray) -> np.ndarray:
+        """Guide offsets (int64) of the local ``states`` of table number ``table``."""
+        return (np.asarray(states, dtype=np.int64) + self.offsets[table]) * self.bins
+
+    def draw(self, u: np.ndarray, base: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Values for uniforms ``u`` in states given by ``base`` (from :meth:`guide_base`).
+
+        ``base`` broadcasts against ``u``; ``out`` (float64, C-contiguous, ``u``'s shape)
+        receives the values and is returned.
+        """
+        idx = (u * self.bins).astype(np.int64)
+        idx += base
+        out = np.take(self.guide, idx, out=out)
+        flat = out.reshape(-1)
+        hard = np.flatnonzero(flat < 0)
+        if hard.size:
+            s = np.broadcast_to(base, u.shape).reshape(-1)[hard] // self.bins
+            i = (-flat[hard] - 1).astype(np.int64)
+            uh = u.reshape(-1)[hard]
+            pos = self.start[s] + i
+            todo = np.arange(len(hard))
+            while todo.size:
+                step = uh[todo] >= self.cdf[pos[todo]]
+                todo = todo[step]
+                pos[todo] += 1
+            flat[hard] = self.k0[s] + (pos - self.start[s])
+        return out

@@ -21,6 +21,7 @@ from gym_inventory.errors import ConfigError
 __all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
 
 _UNSET = object()
+_CHUNK = 1 << 15  # uniforms turned into demand per chunk of a refill
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -232,9 +233,11 @@ class DemandStream:
         self._icdf = InverseCDF(self._tables) if self._tables else None
         self._bases: dict[int, np.ndarray] = {}  # block start -> guide offsets (block, T)
         T, L = len(self._tab), (P if lead_uniforms else 0)
-        self._u = np.zeros((batch_size, block, T + L))
-        self.demand = np.zeros((batch_size, block, P))
-        self._lead = lead_uniforms
+        self._u = np.zeros((batch_size, block, T + L))  # each member's draw, in place
+        self._views = list(self._u)
+        # Period-major, so that each period's (batch, products) slice is contiguous.
+        self.demand = np.zeros((block, batch_size, P))
+        self.lead_u = np.zeros((block, batch_size, P)) if lead_uniforms else None
         self.start = np.zeros(batch_size, dtype=np.int64)  # period of block[:, 0]
         # Next index in each member's block. While every member is at the same index
         # (the usual case) that index is ``_sync_pos`` and ``_pos`` is not kept up to date.
@@ -246,10 +249,9 @@ class DemandStream:
         self._list_u: list[float] | None = None
         self.rngs: list[np.random.Generator] = []
 
-    @property
-    def lead_u(self) -> np.ndarray | None:
-        """The lead-time uniforms of the current blocks, ``(batch, block, P)``, or None."""
-        return self._u[:, :, len(self._tab) :] if self._lead else None
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._views = list(self._u)  # views of the draw buffer (pickled as copies)
 
     @property
     def pos(self) -> np.ndarray:
@@ -299,37 +301,47 @@ class DemandStream:
         idx = slice(None) if everyone else list(members)
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
         periods: dict[int, np.ndarray] = {}
-        U = self._u
+        U, views, demand = self._u, self._views, self.demand
         for b, first in zip(members, starts, strict=True):
             rng = self.rngs[b]
-            rng.random(out=U[b])
+            rng.random(out=views[b])
             if self._plug:
                 if first not in periods:
                     periods[first] = np.arange(first, first + block)
                     periods[first].flags.writeable = False
                 for p in self._plug:
-                    self.demand[b, :, p] = self.sources[p].sample(rng, periods[first])
+                    demand[:, b, p] = self.sources[p].sample(rng, periods[first])
+        T = len(self._tab)
         if self._icdf is not None:
-            T = len(self._tab)
-            if everyone and not self._plug and U.shape[2] == T and len(set(starts)) == 1:
-                self._icdf.draw(U, self._base(starts[0]), out=self.demand)  # the usual case
-            else:
-                for first in set(starts):
-                    rows = [b for b, f in zip(members, starts, strict=True) if f == first]
-                    u = np.ascontiguousarray(U[rows, :, :T])
-                    self.demand[np.ix_(rows, range(block), self._tab)] = self._icdf.draw(
-                        u, self._base(first)
-                    )
+            # In chunks of members small enough to keep the temporaries in cache; each
+            # chunk's (members, block) values go transposed into the period-major block.
+            cols = slice(None) if T == len(self.sources) else self._tab
+            step = max(1, _CHUNK // (block * T))
+            groups: dict[int, Any] = {}
+            for b, first in zip(members, starts, strict=True):
+                groups.setdefault(first, []).append(b)
+            for first, rows in groups.items():
+                if everyone and len(groups) == 1:
+                    rows = range(self.batch_size)
+                base = self._base(first)
+                for c in range(0, len(rows), step):
+                    r = rows[c : c + step]
+                    sel = slice(r.start, r.stop) if isinstance(r, range) else r
+                    vals = self._icdf.draw(U[sel, :, :T], base)
+                    demand[:, sel, cols] = vals.transpose(1, 0, 2)
+        if self.lead_u is not None:
+            self.lead_u[:, idx] = U[idx, :, T:].transpose(1, 0, 2)
         self.start[idx] = starts
         self._pos[idx] = 0
         if self._one:
-            self._list = self.demand[0, :, 0].tolist()
-            self._list_u = None if self.lead_u is None else self.lead_u[0, :, 0].tolist()
+            self._list = demand[:, 0, 0].tolist()
+            self._list_u = None if self.lead_u is None else self.lead_u[:, 0, 0].tolist()
 
     def next(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The current period's ``(demand, lead_u)``, each ``(batch, products)``; advance.
 
-        The arrays may be views of the stream's blocks: use them before the next call.
+        The arrays may be views of the stream's blocks (``demand`` and ``lead_u``, shape
+        ``(block, batch, products)``): use them before the next call.
         """
         k = self._sync_pos
         if k is not None:
@@ -337,15 +349,15 @@ class DemandStream:
                 self._draw(range(self.batch_size), None)
                 k = 0
             self._sync_pos = k + 1
-            d = self.demand[:, k]
-            u = None if self.lead_u is None else self.lead_u[:, k]
+            d = self.demand[k]
+            u = None if self.lead_u is None else self.lead_u[k]
             return d, u
         pos = self._pos
         ended = np.flatnonzero(pos == self.block).tolist()
         if ended:
             self._draw(ended, None)
-        d = self.demand[self._rows, pos]
-        u = None if self.lead_u is None else self.lead_u[self._rows, pos]
+        d = self.demand[pos, self._rows]
+        u = None if self.lead_u is None else self.lead_u[pos, self._rows]
         pos += 1
         if (pos == pos[0]).all():
             self._sync_pos = int(pos[0])

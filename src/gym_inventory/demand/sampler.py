@@ -148,15 +148,17 @@ class InverseCDF:
         ``base`` broadcasts against ``u``; ``out`` (float64, C-contiguous, ``u``'s shape)
         receives the values and is returned.
         """
-        idx = (u * self.bins).astype(np.int64)
+        scaled = np.multiply(u, self.bins, out=np.empty(u.shape))  # exact: M = 2**k
+        idx = scaled.astype(np.int64)
         idx += base
         out = np.take(self.guide, idx, out=out)
         flat = out.reshape(-1)
         hard = np.flatnonzero(flat < 0)
         if hard.size:
-            s = np.broadcast_to(base, u.shape).reshape(-1)[hard] // self.bins
+            where = np.unravel_index(hard, u.shape)
+            s = np.broadcast_to(base, u.shape)[where] // self.bins
             i = (-flat[hard] - 1).astype(np.int64)
-            uh = u.reshape(-1)[hard]
+            uh = scaled.reshape(-1)[hard] / self.bins
             pos = self.start[s] + i
             todo = np.arange(len(hard))
             while todo.size:

@@ -230,8 +230,17 @@ class DemandStream:
         self._tab = [p for p, t in enumerate(tables) if t is not None]
         self._plug = [p for p, t in enumerate(tables) if t is None]
         self._tables = [tables[p] for p in self._tab]
-        self._icdf = InverseCDF(self._tables) if self._tables else None
-        self._bases: dict[int, np.ndarray] = {}  # block start -> guide offsets (block, T)
+        # One sampler per cycle length: (columns among the table products, sampler)
+        by_cycle: dict[int, list[int]] = {}
+        for j, t in enumerate(self._tables):
+            by_cycle.setdefault(len(t.phase), []).append(j)
+        self._groups = [
+            (
+                cols if len(cols) < len(self._tab) else slice(None),
+                InverseCDF([self._tables[j] for j in cols]),
+            )
+            for cols in by_cycle.values()
+        ]
         T, L = len(self._tab), (P if lead_uniforms else 0)
         self._u = np.zeros((batch_size, block, T + L))  # each member's draw, in place
         self._views = list(self._u)
@@ -280,42 +289,28 @@ class DemandStream:
         pos = self._pos
         self._sync_pos = int(pos[0]) if (pos == pos[0]).all() else None
 
-    def _base(self, first: int) -> np.ndarray:
-        """Guide offsets of the table products over the block starting at period ``first``."""
-        base = self._bases.get(first)
-        if base is None:
-            periods = np.arange(first, first + self.block)
-            base = np.stack(
-                [self._icdf.guide_base(j, t.states(periods)) for j, t in enumerate(self._tables)],
-                axis=1,
-            )
-            if len(self._bases) > 64:
-                self._bases.clear()
-            self._bases[first] = base
-        return base
-
     def _draw(self, members: Sequence[int], start: int | None) -> None:
         """Draw the next block of each member (from period ``start``, or where it is)."""
         block = self.block
         everyone = len(members) == self.batch_size
         idx = slice(None) if everyone else list(members)
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
-        periods: dict[int, np.ndarray] = {}
+        plug_periods: dict[int, np.ndarray] = {}
         U, views, demand = self._u, self._views, self.demand
         for b, first in zip(members, starts, strict=True):
             rng = self.rngs[b]
             rng.random(out=views[b])
             if self._plug:
-                if first not in periods:
-                    periods[first] = np.arange(first, first + block)
-                    periods[first].flags.writeable = False
+                if first not in plug_periods:
+                    plug_periods[first] = np.arange(first, first + block)
+                    plug_periods[first].flags.writeable = False
                 for p in self._plug:
-                    demand[:, b, p] = self.sources[p].sample(rng, periods[first])
+                    demand[:, b, p] = self.sources[p].sample(rng, plug_periods[first])
         T = len(self._tab)
-        if self._icdf is not None:
+        if T:
             # In chunks of members small enough to keep the temporaries in cache; each
             # chunk's (members, block) values go transposed into the period-major block.
-            cols = slice(None) if T == len(self.sources) else self._tab
+            tab = slice(None) if T == len(self.sources) else self._tab
             step = max(1, _CHUNK // (block * T))
             groups: dict[int, Any] = {}
             for b, first in zip(members, starts, strict=True):
@@ -323,12 +318,15 @@ class DemandStream:
             for first, rows in groups.items():
                 if everyone and len(groups) == 1:
                     rows = range(self.batch_size)
-                base = self._base(first)
-                for c in range(0, len(rows), step):
-                    r = rows[c : c + step]
-                    sel = slice(r.start, r.stop) if isinstance(r, range) else r
-                    vals = self._icdf.draw(U[sel, :, :T], base)
-                    demand[:, sel, cols] = vals.transpose(1, 0, 2)
+                periods = np.arange(first, first + block)
+                for cols, icdf in self._groups:
+                    base = icdf.base(periods)
+                    dest = tab if isinstance(cols, slice) else [self._tab[j] for j in cols]
+                    for c in range(0, len(rows), step):
+                        r = rows[c : c + step]
+                        sel = slice(r.start, r.stop) if isinstance(r, range) else r
+                        u = U[sel, :, :T] if isinstance(cols, slice) else U[sel][:, :, cols]
+                        demand[:, sel, dest] = icdf.draw(u, base).transpose(1, 0, 2)
         if self.lead_u is not None:
             self.lead_u[:, idx] = U[idx, :, T:].transpose(1, 0, 2)
         self.start[idx] = starts

@@ -55,13 +55,13 @@ import numpy as np
 
 from gym_inventory.core.config import check_int, check_real
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.demand.parametric import (
     HOURS_PER_WEEK,
     NegativeBinomialDemand,
     PoissonDemand,
     SeasonalDemand,
 )
+from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = [

@@ -359,7 +359,9 @@ class SeasonalDemand(DemandSource):
         rates, inv = np.unique(self.rates, return_inverse=True)
         table = self.base.table_at_means(rates)
         if table is not None:
-            table.phase = table.phase[inv[(np.arange(HOURS_PER_WEEK) + self.start_hour) % HOURS_PER_WEEK]]
+            table.phase = table.phase[
+                inv[(np.arange(HOURS_PER_WEEK) + self.start_hour) % HOURS_PER_WEEK]
+            ]
         return table
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:

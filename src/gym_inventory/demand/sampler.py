@@ -28,7 +28,7 @@ __all__ = ["CUT", "DemandTable", "InverseCDF", "cdf_rows"]
 
 #: Mass below which the far ends of a support are left out of a table.
 CUT = 2.0**-60
-_GUIDE_ENTRIES = 1 << 21  # at most this many guide entries per table (16 MB)
+_GUIDE_ENTRIES = 1 << 22  # at most this many guide entries per sampler (16 MB as float32)
 _MAX_BINS = 4096
 
 
@@ -98,66 +98,89 @@ class DemandTable:
             self._sampler = InverseCDF([self])
         return self._sampler
 
-    def states(self, periods: np.ndarray) -> np.ndarray:
-        """The state of each period."""
-        return self.phase[np.asarray(periods) % len(self.phase)]
-
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         """``len(periods)`` draws from ``rng.random(len(periods))``, float64."""
         u = rng.random(len(periods))
         s = self.sampler
-        return s.draw(u, s.guide_base(0, self.states(periods)))
+        return s.draw(u, s.base(np.asarray(periods))[:, 0]).astype(np.float64)
 
 
 class InverseCDF:
-    """Guide-table inverse-CDF sampler over the states of one or more :class:`DemandTable`.
+    """Guide-table inverse-CDF sampler for tables sharing one cycle length ``C``.
 
-    Table ``j``'s state ``s`` is global state ``offsets[j] + s``.
+    Its rows are the pairs (phase, table), phase-major, so the rows of one period lie
+    together in memory; :meth:`base` gives their guide offsets.
     """
 
     def __init__(self, tables: Sequence[DemandTable]) -> None:
-        self.offsets = np.cumsum([0] + [len(t.k0) for t in tables])
-        k0 = np.concatenate([t.k0 for t in tables])
-        rows = [c for t in tables for c in t.cdfs]
-        S = len(rows)
+        cycle = len(tables[0].phase)
+        if any(len(t.phase) != cycle for t in tables):
+            raise ValueError("InverseCDF tables must share one cycle length")
+        self.cycle, n = cycle, len(tables)
+        # cdf rows stored once per (table, state); guide rows per (phase, table)
+        first = np.cumsum([0] + [len(t.k0) for t in tables])
+        cdfs = [c for t in tables for c in t.cdfs]
+        self.cdf = np.concatenate(cdfs)
+        cstart = np.cumsum([0] + [len(c) for c in cdfs])[:-1]
+        state = (np.stack([t.phase for t in tables], axis=1) + first[:-1]).reshape(-1)
+        k_first = np.concatenate([t.k0 for t in tables])
+        self.k0 = k_first[state]
+        self.start = cstart[state]
+        R = len(state)
         M = 1
-        while M < _MAX_BINS and 2 * M * S <= _GUIDE_ENTRIES:
+        while M < _MAX_BINS and 2 * M * R <= _GUIDE_ENTRIES:
             M *= 2
         self.bins = M
-        self.k0 = k0
-        self.start = np.cumsum([0] + [len(r) for r in rows])[:-1]
-        self.cdf = np.concatenate(rows)
-        # Bin j of state s covers u in [j/M, (j+1)/M): its first value is lo (the least i
+        # Bin j of a row covers u in [j/M, (j+1)/M): its first value is lo (the least i
         # with F(i) > j/M); the bin is pure if F(lo) >= (j+1)/M. Pure bins store the value,
-        # the others -(lo + 1).
-        grid = np.arange(M + 1) / M
-        guide = np.empty((S, M))
-        for s, r in enumerate(rows):
-            lo = np.searchsorted(r, grid[:-1], side="right")
-            pure = r[lo] >= grid[1:]
-            guide[s] = np.where(pure, k0[s] + lo, -(lo + 1.0))
-        self.guide = guide.reshape(-1)
+        # the others -(lo + 1). float32 holds both exactly below 2**24.
+        lens = np.array([len(c) for c in cdfs])
+        wide = int((k_first + lens).max())
+        # lo[s, j] = #{i : F_s(i) <= j/M} = #{i : ceil(M F_s(i)) <= j} (M F is exact)
+        owner = np.repeat(np.arange(len(cdfs)), lens)
+        key = np.minimum(np.ceil(self.cdf * M), M).astype(np.int64)
+        counts = np.bincount(owner * (M + 1) + key, minlength=len(cdfs) * (M + 1))
+        lo = np.cumsum(counts.reshape(len(cdfs), M + 1), axis=1)[:, :M]
+        pure = self.cdf[cstart[:, None] + lo] >= np.arange(1, M + 1) / M
+        guide = np.where(pure, k_first[:, None] + lo, -(lo + 1.0))[state]
+        self.guide = guide.reshape(-1).astype(np.float32 if wide < 1 << 24 else np.float64)
+        self._rows = (np.arange(cycle)[:, None] * n + np.arange(n)) * M  # (C, n)
+        self._scratch: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
 
-    def guide_base(self, table: int, states: np.ndarray) -> np.ndarray:
-        """Guide offsets (int64) of the local ``states`` of table number ``table``."""
-        return (np.asarray(states, dtype=np.int64) + self.offsets[table]) * self.bins
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_scratch": {}}
 
-    def draw(self, u: np.ndarray, base: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Values for uniforms ``u`` in states given by ``base`` (from :meth:`guide_base`).
+    def base(self, periods: np.ndarray) -> np.ndarray:
+        """Guide offsets of the rows of ``periods`` x tables, int64 ``(len(periods), n)``."""
+        return self._rows[np.asarray(periods) % self.cycle]
 
-        ``base`` broadcasts against ``u``; ``out`` (float64, C-contiguous, ``u``'s shape)
-        receives the values and is returned.
+    def draw(self, u: np.ndarray, base: np.ndarray) -> np.ndarray:
+        """Values for uniforms ``u`` in the rows given by ``base`` (:meth:`base`).
+
+        ``base`` broadcasts against ``u``. Returns an array of ``u``'s shape in the
+        guide's dtype (float32 when every value is below ``2**24``, so exact; else
+        float64); it is a buffer reused by the next call with the same shape.
         """
-        scaled = np.multiply(u, self.bins, out=np.empty(u.shape))  # exact: M = 2**k
-        idx = scaled.astype(np.int64)
+        scratch = self._scratch.get(u.shape)
+        if scratch is None:  # reused buffers: no fresh (page-faulting) memory per call
+            scratch = self._scratch[u.shape] = (
+                np.empty(u.shape),
+                np.empty(u.shape, dtype=np.int64),
+                np.empty(u.shape, dtype=self.guide.dtype),
+                np.empty(u.shape, dtype=bool),
+            )
+        scaled, idx, out, neg = scratch
+        np.multiply(u, self.bins, out=scaled)  # exact: M = 2**k
+        np.copyto(idx, scaled, casting="unsafe")  # truncation = floor (scaled >= 0)
         idx += base
-        out = np.take(self.guide, idx, out=out)
+        np.take(self.guide, idx, out=out, mode="clip")  # every index is valid
+        np.less(out, 0, out=neg)
         flat = out.reshape(-1)
-        hard = np.flatnonzero(flat < 0)
+        hard = np.flatnonzero(neg)
         if hard.size:
             where = np.unravel_index(hard, u.shape)
             s = np.broadcast_to(base, u.shape)[where] // self.bins
-            i = (-flat[hard] - 1).astype(np.int64)
+            i = (-flat[hard] - 1).astype(np.int64)  # row-local index of the bin's first value
             uh = scaled.reshape(-1)[hard] / self.bins
             pos = self.start[s] + i
             todo = np.arange(len(hard))

@@ -326,7 +326,11 @@ class DemandStream:
                         r = rows[c : c + step]
                         sel = slice(r.start, r.stop) if isinstance(r, range) else r
                         u = U[sel, :, :T] if isinstance(cols, slice) else U[sel][:, :, cols]
-                        demand[:, sel, dest] = icdf.draw(u, base).transpose(1, 0, 2)
+                        vals = icdf.draw(u, base).transpose(1, 0, 2)
+                        if isinstance(sel, slice) or isinstance(dest, slice):
+                            demand[:, sel, dest] = vals
+                        else:  # two index lists: their cross product
+                            demand[np.ix_(range(block), sel, dest)] = vals
         if self.lead_u is not None:
             self.lead_u[:, idx] = U[idx, :, T:].transpose(1, 0, 2)
         self.start[idx] = starts

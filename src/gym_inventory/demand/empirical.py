@@ -103,7 +103,10 @@ class EmpiricalDemand(DemandSource):
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         if self.mode == "replay":
             return self.series[(np.asarray(periods) + self.start) % len(self.series)]
-        return self.demand_table().sample(rng, periods)
+        table = self.demand_table()
+        if table is None:  # values too far apart for a table
+            return self.series[rng.integers(0, len(self.series), size=len(periods))]
+        return table.sample(rng, periods)
 
     def demand_table(self) -> DemandTable | None:
         if self.mode == "replay":

@@ -737,7 +737,10 @@ class _PoissonReplay(DemandSource):
         return self.rates[(np.asarray(periods) + self.start) % len(self.rates)]
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return self.demand_table().sample(rng, periods)
+        table = self.demand_table()
+        if table is None:  # means too large for a table
+            return rng.poisson(self._r(periods)).astype(np.float64)
+        return table.sample(rng, periods)
 
     def demand_table(self) -> DemandTable | None:
         return self._cached_table(self._build_table)
@@ -745,8 +748,9 @@ class _PoissonReplay(DemandSource):
     def _build_table(self) -> DemandTable | None:
         rates, inv = np.unique(self.rates, return_inverse=True)
         table = PoissonDemand(0.0).table_at_means(rates)
-        n = len(self.rates)
-        table.phase = table.phase[inv[(np.arange(n) + self.start) % n]]
+        if table is not None:
+            n = len(self.rates)
+            table.phase = table.phase[inv[(np.arange(n) + self.start) % n]]
         return table
 
     def mean(self, periods: np.ndarray) -> np.ndarray:

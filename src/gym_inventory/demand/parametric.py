@@ -82,7 +82,14 @@ class _Stationary(DemandSource):
         return self._cached_table(lambda: self.table_at_means(np.array([self._mean])))
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return self.demand_table().sample(rng, periods)
+        table = self.demand_table()
+        if table is not None:
+            return table.sample(rng, periods)
+        # too wide a support for a table: draw directly
+        pmf = self.finite_pmf()
+        if pmf is not None:
+            return rng.choice(pmf[0], size=len(periods), p=pmf[1]).astype(np.float64)
+        return self.sample_at_mean(rng, np.full(len(periods), self._mean))
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)

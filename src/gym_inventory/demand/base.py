@@ -2,9 +2,11 @@
 
 A :class:`DemandSource` describes the demand of **one product** period by period. It
 never owns randomness: the environment passes its own ``np_random`` generator, so the
-same seed gives the same demand, bit for bit. Sources draw many periods in one
-vectorised call; :class:`DemandStream` asks each source for blocks of ``block`` periods
-per batch member and hands the kernel one ``(batch, products)`` slice per step.
+same seed gives the same demand, bit for bit. :class:`DemandStream` draws blocks of
+``block`` periods per batch member — one ``rng.random`` call per member, turned into
+demand by exact inverse CDF for every source with a
+:class:`~gym_inventory.demand.sampler.DemandTable`, plus each other source's own
+``sample`` — and hands the kernel one ``(batch, products)`` slice per step.
 """
 
 from __future__ import annotations
@@ -313,11 +315,12 @@ class DemandStream:
             tab = slice(None) if T == len(self.sources) else self._tab
             step = max(1, _CHUNK // (block * T))
             groups: dict[int, Any] = {}
-            for b, first in zip(members, starts, strict=True):
-                groups.setdefault(first, []).append(b)
+            if len(set(starts)) == 1:  # the usual case: every member at the same period
+                groups[starts[0]] = range(self.batch_size) if everyone else list(members)
+            else:
+                for b, first in zip(members, starts, strict=True):
+                    groups.setdefault(first, []).append(b)
             for first, rows in groups.items():
-                if everyone and len(groups) == 1:
-                    rows = range(self.batch_size)
                 periods = np.arange(first, first + block)
                 for cols, icdf in self._groups:
                     base = icdf.base(periods)

@@ -5,11 +5,12 @@ a few *states* (one per distinct distribution: one for i.i.d. demand, one per ho
 week for seasonal demand, ...), each a cumulative distribution over a run of consecutive
 integers, and the state of every period. A draw is then ``X = min{k : u < F(k)}`` for a
 uniform ``u = rng.random()``: the distribution drawn is the stated one, up to the
-resolution of a uniform double (every value's probability is within ``2**-53`` of its
-pmf; values whose mass counted from either end of the support is below ``2**-60`` are
-never drawn). ``F`` is computed as the cumulative sum from below in the lower half and as
-one minus the survival function (summed from the far tail) in the upper half, so the
-tail thresholds are accurate to a few ulps.
+resolution of a uniform double: every value's probability is within ``2**-53`` (plus the
+rounding of ``F``, below ``1e-13``) of its pmf. Tables leave out the values below the
+first ``k`` with ``F(k) >= 2**-60`` and above the first ``k`` where ``F(k)`` rounds to 1
+(a tail mass below ``2**-53``). ``F`` is computed as the cumulative sum from below in
+the lower half and as one minus the survival function (summed from the far tail) in the
+upper half, so the tail thresholds are accurate to a few ulps.
 
 Speed comes from a guide table (:class:`InverseCDF`): ``[0, 1)`` is cut into ``M`` equal
 bins per state; a bin holding no step of ``F`` stores its value, so most draws are one
@@ -26,7 +27,8 @@ import numpy as np
 
 __all__ = ["CUT", "DemandTable", "InverseCDF", "cdf_rows"]
 
-#: Mass below which the far ends of a support are left out of a table.
+#: Mass below which the far ends of a support are left out of a table (the upper end is
+#: also cut where ``F`` rounds to 1).
 CUT = 2.0**-60
 _GUIDE_ENTRIES = 1 << 22  # at most this many guide entries per sampler (16 MB as float32)
 _MAX_BINS = 4096
@@ -82,7 +84,9 @@ class DemandTable:
         return cls(phase, k0, rows)
 
     @classmethod
-    def from_values(cls, values: np.ndarray, probs: np.ndarray, limit: int = 100_000):
+    def from_values(
+        cls, values: np.ndarray, probs: np.ndarray, limit: int = 100_000
+    ) -> DemandTable | None:
         """One state from a finite pmf on non-negative integer ``values`` (None if too wide)."""
         values = np.asarray(values, dtype=np.int64)
         lo, hi = int(values.min()), int(values.max())

@@ -183,12 +183,31 @@ def test_members_at_different_positions_match_their_own_streams():
             np.testing.assert_array_equal(u[b], u1[0])
 
 
+class CustomPoisson(PoissonDemand):
+    """A subclass of a tabled source that draws its own way."""
+
+    def sample(self, rng, periods):
+        return np.full(len(periods), 7.0) + rng.integers(0, 1, size=len(periods))
+
+
+def test_stream_uses_an_overridden_sample():
+    stream = DemandStream([CustomPoisson(3.0), PoissonDemand(3.0)], block=8)
+    stream.reset([np.random.default_rng(0)])
+    assert (stream.demand[:, 0, 0] == 7.0).all()
+    assert stream._tab == [1] and stream._plug == [0]
+
+
 def test_plug_in_source_drives_a_vector_env():
+    """A source with only ``sample``: vector member i equals the single env seeded s + i."""
     import gymnasium as gym
 
     venv = gym.make_vec("InventoryLostSales-v0", num_envs=2, demand=OnlySample())
-    venv.reset(seed=0)
-    venv.step(venv.action_space.sample())
     env = gym.make("InventoryLostSales-v0", demand=OnlySample())
-    env.reset(seed=1)
-    assert env.unwrapped.demand.demand_table() is None
+    obs, _ = venv.reset(seed=0)
+    single, _ = env.reset(seed=1)
+    np.testing.assert_array_equal(obs[1], single)
+    for _ in range(300):  # past a block refill
+        actions = venv.action_space.sample()
+        obs, *_ = venv.step(actions)
+        single, *_ = env.step(actions[1])
+        np.testing.assert_array_equal(obs[1], single)

@@ -173,6 +173,19 @@ def _scaled_pmf(k: np.ndarray, p: np.ndarray, scale: float) -> tuple[np.ndarray,
     return values, np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
 
 
+def _table_of(source: DemandSource) -> DemandTable | None:
+    """The source's table, unless a subclass overrides ``sample`` below ``demand_table``.
+
+    (A subclass of a built-in source that draws its own way is drawn through ``sample``.)
+    """
+    mro = type(source).__mro__
+    sample = next(c for c in mro if "sample" in c.__dict__)
+    table = next(c for c in mro if "demand_table" in c.__dict__)
+    if sample is not table and issubclass(sample, table):
+        return None
+    return source.demand_table()
+
+
 def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """Round non-negative ``x`` down, or up with probability equal to its fractional part.
 
@@ -189,14 +202,14 @@ class DemandStream:
     randomness is drawn in blocks of ``block`` periods, in this order (the
     reproducibility contract): one ``rng.random((block, T + L))`` call, whose first ``T``
     columns are the uniforms of the ``T`` products whose source has a
-    :meth:`~DemandSource.demand_table` (in product order; turned into demand by inverse
-    CDF) and whose last ``L`` columns (``L`` = number of products when
-    ``lead_uniforms``, else 0) are the lead-time uniforms; then, for each other product
-    in order, ``source.sample(rng, periods)``. The single env (one member) and the
-    vector env (many) therefore consume every generator identically, and a single
-    product with a table draws what ``source.sample`` draws. :meth:`next` serves all
-    members at once; :meth:`next1` serves a stream of one member and one product as
-    plain floats.
+    :meth:`~DemandSource.demand_table` and does not override ``sample`` below it (in
+    product order; turned into demand by inverse CDF) and whose last ``L`` columns (``L``
+    = number of products when ``lead_uniforms``, else 0) are the lead-time uniforms;
+    then, for each other product in order, ``source.sample(rng, periods)``. The single
+    env (one member) and the vector env (many) therefore consume every generator
+    identically, and a single product with a table draws what ``source.sample`` draws.
+    :meth:`next` serves all members at once; :meth:`next1` serves a stream of one
+    member and one product as plain floats.
 
     Parameters
     ----------
@@ -228,18 +241,18 @@ class DemandStream:
         self.batch_size = batch_size
         self.block = block
         P = len(sources)
-        tables = [s.demand_table() for s in sources]
+        tables = [_table_of(s) for s in sources]
         self._tab = [p for p, t in enumerate(tables) if t is not None]
         self._plug = [p for p, t in enumerate(tables) if t is None]
-        self._tables = [tables[p] for p in self._tab]
+        tabled = [tables[p] for p in self._tab]
         # One sampler per cycle length: (columns among the table products, sampler)
         by_cycle: dict[int, list[int]] = {}
-        for j, t in enumerate(self._tables):
+        for j, t in enumerate(tabled):
             by_cycle.setdefault(len(t.phase), []).append(j)
         self._groups = [
             (
                 cols if len(cols) < len(self._tab) else slice(None),
-                InverseCDF([self._tables[j] for j in cols]),
+                InverseCDF([tabled[j] for j in cols]),
             )
             for cols in by_cycle.values()
         ]

@@ -18,7 +18,7 @@ from gym_inventory.demand import (
     SeasonalDemand,
 )
 from gym_inventory.demand.instacart import _PoissonReplay
-from gym_inventory.demand.sampler import InverseCDF
+from gym_inventory.demand.sampler import GUIDE_MAX, GUIDE_MIN, InverseCDF
 
 WEEK = np.r_[np.ones(84), 3 * np.ones(84)]
 
@@ -52,12 +52,13 @@ class OnlySample(DemandSource):
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_draw_is_the_inverse_cdf(name):
-    """Guide-table draws equal ``k0 + #{i : F(i) <= u}`` for every uniform."""
+    """Guide-table draws equal ``k0 + #{i : F(i) <= u}`` for every uniform, for any guide size."""
     table = SOURCES[name]().demand_table()
-    icdf = InverseCDF([table])
     periods = np.arange(1000, 1000 + 50_000)
     u = np.random.default_rng(1).random(len(periods))
-    got = icdf.draw(u, icdf.base(periods)[:, 0])
+    small, large = InverseCDF([table], GUIDE_MIN), InverseCDF([table], GUIDE_MAX)
+    got = small.draw(u, small.base(periods)[:, 0]).copy()
+    np.testing.assert_array_equal(got, large.draw(u, large.base(periods)[:, 0]))
     states = table.phase[periods % len(table.phase)]
     want = [
         table.k0[s] + np.searchsorted(table.cdfs[s], x, side="right")

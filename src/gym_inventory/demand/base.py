@@ -252,7 +252,8 @@ class DemandStream:
         self._groups = [
             (
                 cols if len(cols) < len(self._tab) else slice(None),
-                InverseCDF([tabled[j] for j in cols]),
+                # a guide of up to 16 entries per draw of a refill
+                InverseCDF([tabled[j] for j in cols], 16 * batch_size * block * len(tabled)),
             )
             for cols in by_cycle.values()
         ]

@@ -25,12 +25,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["CUT", "DemandTable", "InverseCDF", "cdf_rows"]
+__all__ = ["CUT", "GUIDE_MAX", "GUIDE_MIN", "DemandTable", "InverseCDF", "cdf_rows"]
 
 #: Mass below which the far ends of a support are left out of a table (the upper end is
 #: also cut where ``F`` rounds to 1).
 CUT = 2.0**-60
-_GUIDE_ENTRIES = 1 << 22  # at most this many guide entries per sampler (16 MB as float32)
+#: Guide entries of an :class:`InverseCDF`: at most ``GUIDE_MAX`` (16 MB as float32);
+#: by default ``GUIDE_MIN``, which keeps a single env's start-up cheap.
+GUIDE_MIN, GUIDE_MAX = 1 << 16, 1 << 22
 _MAX_BINS = 4096
 
 
@@ -113,10 +115,12 @@ class InverseCDF:
     """Guide-table inverse-CDF sampler for tables sharing one cycle length ``C``.
 
     Its rows are the pairs (phase, table), phase-major, so the rows of one period lie
-    together in memory; :meth:`base` gives their guide offsets.
+    together in memory; :meth:`base` gives their guide offsets. ``entries`` bounds the
+    size of the guide (rows x bins; between ``GUIDE_MIN`` and ``GUIDE_MAX`` entries):
+    more bins cost more to build and hold, and make draws faster.
     """
 
-    def __init__(self, tables: Sequence[DemandTable]) -> None:
+    def __init__(self, tables: Sequence[DemandTable], entries: int = GUIDE_MIN) -> None:
         cycle = len(tables[0].phase)
         if any(len(t.phase) != cycle for t in tables):
             raise ValueError("InverseCDF tables must share one cycle length")
@@ -132,7 +136,7 @@ class InverseCDF:
         self.start = cstart[state]
         R = len(state)
         M = 1
-        while M < _MAX_BINS and 2 * M * R <= _GUIDE_ENTRIES:
+        while M < _MAX_BINS and 2 * M * R <= max(GUIDE_MIN, min(entries, GUIDE_MAX)):
             M *= 2
         self.bins = M
         # Bin j of a row covers u in [j/M, (j+1)/M): its first value is lo (the least i

@@ -354,6 +354,7 @@ class SeasonalDemand(DemandSource):
             raise ConfigError(f"base {base!r} has mean 0, so it cannot be scaled to mean {mean}")
         self.base = base
         self.start_hour = check_int("start_hour", start_hour, high=HOURS_PER_WEEK - 1)
+        prof = prof / prof.max()  # so that a tiny (subnormal) profile still has a mean
         self.rates = prof * (self.mean_per_hour / prof.mean())  # mean of each hour
 
     def _rates(self, periods: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from gym_inventory.demand.registry import (
     make_demand,
     register_demand,
 )
+from gym_inventory.demand.sampler import DemandTable
 
 __all__ = [
     "DEFAULT_BLOCK",
@@ -32,6 +33,7 @@ __all__ = [
     "ConstantDemand",
     "DemandSource",
     "DemandStream",
+    "DemandTable",
     "DiscreteDemand",
     "EmpiricalDemand",
     "InstacartDemand",

@@ -2,22 +2,28 @@
 
 A :class:`DemandSource` describes the demand of **one product** period by period. It
 never owns randomness: the environment passes its own ``np_random`` generator, so the
-same seed gives the same demand, bit for bit. Sources draw many periods in one
-vectorised call; :class:`DemandStream` asks each source for blocks of ``block`` periods
-per batch member and hands the kernel one ``(batch, products)`` slice per step.
+same seed gives the same demand, bit for bit. :class:`DemandStream` draws blocks of
+``block`` periods per batch member — one ``rng.random`` call per member, turned into
+demand by exact inverse CDF for every source with a
+:class:`~gym_inventory.demand.sampler.DemandTable`, plus each other source's own
+``sample`` — and hands the kernel one ``(batch, products)`` slice per step.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from gym_inventory.demand.sampler import DemandTable, InverseCDF
 from gym_inventory.errors import ConfigError
 
 __all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
+
+_UNSET = object()
+_CHUNK = 1 << 15  # uniforms turned into demand per chunk of a refill
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -28,8 +34,53 @@ class DemandSource(abc.ABC):
     """Demand of one product over periods ``0, 1, 2, ...`` of an episode.
 
     Subclasses implement :meth:`sample` and :meth:`mean`; those whose per-period
-    distribution is known also implement :meth:`distribution`.
+    distribution is known also implement :meth:`distribution`, and may offer it as a
+    :class:`~gym_inventory.demand.sampler.DemandTable` (:meth:`demand_table`) so that
+    :class:`DemandStream` draws them by inverse CDF, vectorised over products and batch
+    members. A source without a table is drawn through its own :meth:`sample`.
     """
+
+    def demand_table(self) -> DemandTable | None:
+        """The per-period distributions as a table for inverse-CDF draws, or None.
+
+        A source returning a table must draw exactly what the table's
+        :meth:`~gym_inventory.demand.sampler.DemandTable.sample` draws, since
+        :class:`DemandStream` uses the table instead of :meth:`sample`. Built-in sources
+        build it on first use and keep it.
+        """
+        return None
+
+    def _cached_table(self, build: Callable[[], DemandTable | None]) -> DemandTable | None:
+        table = self.__dict__.get("_table", _UNSET)
+        if table is _UNSET:
+            table = self.__dict__["_table"] = build()
+        return table  # type: ignore[return-value]
+
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        """A table with one state per entry of ``means``: :meth:`sample_at_mean`'s law there.
+
+        Only for stationary sources; the default uses :meth:`finite_pmf` (None without it).
+        """
+        pmf = self.finite_pmf()
+        if pmf is None:
+            return None
+        values, probs = pmf
+        own = float(values @ probs)
+        rows = []
+        for m in np.asarray(means, dtype=np.float64).tolist():
+            v, p = _scaled_pmf(values, probs, m / own if own > 0 else 0.0)
+            rows.append(DemandTable.from_values(v, p))
+        if any(r is None for r in rows):
+            return None
+        return DemandTable(
+            np.arange(len(rows)),
+            np.concatenate([r.k0 for r in rows]),
+            [c for r in rows for c in r.cdfs],
+        )
+
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(values, probs)`` of a stationary source with a finite support, or None."""
+        return None
 
     @abc.abstractmethod
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
@@ -108,13 +159,31 @@ class DemandSource(abc.ABC):
             )
         own = float(d.mean())
         k = np.arange(lo, hi + 1)
-        p = d.pmf(k)
-        x = k * (float(mean) / own if own > 0 else 0.0)
-        low = np.floor(x)
-        frac = x - low
-        values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
-        probs = np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
-        return stats.rv_discrete(values=(values, probs))
+        return stats.rv_discrete(
+            values=_scaled_pmf(k, d.pmf(k), float(mean) / own if own > 0 else 0.0)
+        )
+
+
+def _scaled_pmf(k: np.ndarray, p: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pmf of ``k * scale`` rounded stochastically, ``k`` with probabilities ``p``."""
+    x = k * scale
+    low = np.floor(x)
+    frac = x - low
+    values, inv = np.unique(np.r_[low, low + 1], return_inverse=True)
+    return values, np.bincount(inv, weights=np.r_[p * (1 - frac), p * frac])
+
+
+def _table_of(source: DemandSource) -> DemandTable | None:
+    """The source's table, unless a subclass overrides ``sample`` below ``demand_table``.
+
+    (A subclass of a built-in source that draws its own way is drawn through ``sample``.)
+    """
+    mro = type(source).__mro__
+    sample = next(c for c in mro if "sample" in c.__dict__)
+    table = next(c for c in mro if "demand_table" in c.__dict__)
+    if sample is not table and issubclass(sample, table):
+        return None
+    return source.demand_table()
 
 
 def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
@@ -130,11 +199,17 @@ class DemandStream:
     """Feeds per-period demand (and lead-time uniforms) to a batch of kernels.
 
     Each batch member has its own generator and its own position in time. A member's
-    randomness is drawn in blocks of ``block`` periods: for each product in order,
-    ``source.sample(rng, periods)``, then (when ``lead_uniforms``) ``rng.random((block,
-    n_products))``. The single env (one member) and the vector env (many) therefore
-    consume every generator identically. :meth:`next` serves all members at once;
-    :meth:`next1` serves a stream of one member and one product as plain floats.
+    randomness is drawn in blocks of ``block`` periods, in this order (the
+    reproducibility contract): one ``rng.random((block, T + L))`` call, whose first ``T``
+    columns are the uniforms of the ``T`` products whose source has a
+    :meth:`~DemandSource.demand_table` and does not override ``sample`` below it (in
+    product order; turned into demand by inverse CDF) and whose last ``L`` columns (``L``
+    = number of products when ``lead_uniforms``, else 0) are the lead-time uniforms;
+    then, for each other product in order, ``source.sample(rng, periods)``. The single
+    env (one member) and the vector env (many) therefore consume every generator
+    identically, and a single product with a table draws what ``source.sample`` draws.
+    :meth:`next` serves all members at once; :meth:`next1` serves a stream of one
+    member and one product as plain floats.
 
     Parameters
     ----------
@@ -166,8 +241,28 @@ class DemandStream:
         self.batch_size = batch_size
         self.block = block
         P = len(sources)
-        self.demand = np.zeros((batch_size, block, P))
-        self.lead_u = np.zeros((batch_size, block, P)) if lead_uniforms else None
+        tables = [_table_of(s) for s in sources]
+        self._tab = [p for p, t in enumerate(tables) if t is not None]
+        self._plug = [p for p, t in enumerate(tables) if t is None]
+        tabled = [tables[p] for p in self._tab]
+        # One sampler per cycle length: (columns among the table products, sampler)
+        by_cycle: dict[int, list[int]] = {}
+        for j, t in enumerate(tabled):
+            by_cycle.setdefault(len(t.phase), []).append(j)
+        self._groups = [
+            (
+                cols if len(cols) < len(self._tab) else slice(None),
+                # a guide of up to 16 entries per draw of a refill
+                InverseCDF([tabled[j] for j in cols], 16 * batch_size * block * len(tabled)),
+            )
+            for cols in by_cycle.values()
+        ]
+        T, L = len(self._tab), (P if lead_uniforms else 0)
+        self._u = np.zeros((batch_size, block, T + L))  # each member's draw, in place
+        self._views = list(self._u)
+        # Period-major, so that each period's (batch, products) slice is contiguous.
+        self.demand = np.zeros((block, batch_size, P))
+        self.lead_u = np.zeros((block, batch_size, P)) if lead_uniforms else None
         self.start = np.zeros(batch_size, dtype=np.int64)  # period of block[:, 0]
         # Next index in each member's block. While every member is at the same index
         # (the usual case) that index is ``_sync_pos`` and ``_pos`` is not kept up to date.
@@ -178,6 +273,10 @@ class DemandStream:
         self._list: list[float] = []  # next1: the block as floats
         self._list_u: list[float] | None = None
         self.rngs: list[np.random.Generator] = []
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._views = list(self._u)  # views of the draw buffer (pickled as copies)
 
     @property
     def pos(self) -> np.ndarray:
@@ -208,29 +307,60 @@ class DemandStream:
 
     def _draw(self, members: Sequence[int], start: int | None) -> None:
         """Draw the next block of each member (from period ``start``, or where it is)."""
-        block, P = self.block, len(self.sources)
-        idx = slice(None) if len(members) == self.batch_size else list(members)
+        block = self.block
+        everyone = len(members) == self.batch_size
+        idx = slice(None) if everyone else list(members)
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
-        periods: dict[int, np.ndarray] = {}
+        plug_periods: dict[int, np.ndarray] = {}
+        U, views, demand = self._u, self._views, self.demand
         for b, first in zip(members, starts, strict=True):
-            if first not in periods:
-                periods[first] = np.arange(first, first + block)
-                periods[first].flags.writeable = False
             rng = self.rngs[b]
-            for p, source in enumerate(self.sources):
-                self.demand[b, :, p] = source.sample(rng, periods[first])
-            if self.lead_u is not None:
-                self.lead_u[b] = rng.random((block, P))
+            rng.random(out=views[b])
+            if self._plug:
+                if first not in plug_periods:
+                    plug_periods[first] = np.arange(first, first + block)
+                    plug_periods[first].flags.writeable = False
+                for p in self._plug:
+                    demand[:, b, p] = self.sources[p].sample(rng, plug_periods[first])
+        T = len(self._tab)
+        if T:
+            # In chunks of members small enough to keep the temporaries in cache; each
+            # chunk's (members, block) values go transposed into the period-major block.
+            tab = slice(None) if T == len(self.sources) else self._tab
+            step = max(1, _CHUNK // (block * T))
+            groups: dict[int, Any] = {}
+            if len(set(starts)) == 1:  # the usual case: every member at the same period
+                groups[starts[0]] = range(self.batch_size) if everyone else list(members)
+            else:
+                for b, first in zip(members, starts, strict=True):
+                    groups.setdefault(first, []).append(b)
+            for first, rows in groups.items():
+                periods = np.arange(first, first + block)
+                for cols, icdf in self._groups:
+                    base = icdf.base(periods)
+                    dest = tab if isinstance(cols, slice) else [self._tab[j] for j in cols]
+                    for c in range(0, len(rows), step):
+                        r = rows[c : c + step]
+                        sel = slice(r.start, r.stop) if isinstance(r, range) else r
+                        u = U[sel, :, :T] if isinstance(cols, slice) else U[sel][:, :, cols]
+                        vals = icdf.draw(u, base).transpose(1, 0, 2)
+                        if isinstance(sel, slice) or isinstance(dest, slice):
+                            demand[:, sel, dest] = vals
+                        else:  # two index lists: their cross product
+                            demand[np.ix_(range(block), sel, dest)] = vals
+        if self.lead_u is not None:
+            self.lead_u[:, idx] = U[idx, :, T:].transpose(1, 0, 2)
         self.start[idx] = starts
         self._pos[idx] = 0
         if self._one:
-            self._list = self.demand[0, :, 0].tolist()
-            self._list_u = None if self.lead_u is None else self.lead_u[0, :, 0].tolist()
+            self._list = demand[:, 0, 0].tolist()
+            self._list_u = None if self.lead_u is None else self.lead_u[:, 0, 0].tolist()
 
     def next(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The current period's ``(demand, lead_u)``, each ``(batch, products)``; advance.
 
-        The arrays may be views of the stream's blocks: use them before the next call.
+        The arrays may be views of the stream's blocks (``demand`` and ``lead_u``, shape
+        ``(block, batch, products)``): use them before the next call.
         """
         k = self._sync_pos
         if k is not None:
@@ -238,15 +368,15 @@ class DemandStream:
                 self._draw(range(self.batch_size), None)
                 k = 0
             self._sync_pos = k + 1
-            d = self.demand[:, k]
-            u = None if self.lead_u is None else self.lead_u[:, k]
+            d = self.demand[k]
+            u = None if self.lead_u is None else self.lead_u[k]
             return d, u
         pos = self._pos
         ended = np.flatnonzero(pos == self.block).tolist()
         if ended:
             self._draw(ended, None)
-        d = self.demand[self._rows, pos]
-        u = None if self.lead_u is None else self.lead_u[self._rows, pos]
+        d = self.demand[pos, self._rows]
+        u = None if self.lead_u is None else self.lead_u[pos, self._rows]
         pos += 1
         if (pos == pos[0]).all():
             self._sync_pos = int(pos[0])

@@ -10,6 +10,7 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = ["EmpiricalDemand"]
@@ -102,7 +103,21 @@ class EmpiricalDemand(DemandSource):
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         if self.mode == "replay":
             return self.series[(np.asarray(periods) + self.start) % len(self.series)]
-        return self.series[rng.integers(0, len(self.series), size=len(periods))]
+        table = self.demand_table()
+        if table is None:  # values too far apart for a table
+            return self.series[rng.integers(0, len(self.series), size=len(periods))]
+        return table.sample(rng, periods)
+
+    def demand_table(self) -> DemandTable | None:
+        if self.mode == "replay":
+            return None  # nothing random to draw
+        return self._cached_table(lambda: self.table_at_means(np.array([self.series.mean()])))
+
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.mode == "replay":
+            return None
+        values, counts = np.unique(self.series, return_counts=True)
+        return values, counts / counts.sum()
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         if self.mode == "replay":
@@ -113,8 +128,7 @@ class EmpiricalDemand(DemandSource):
         stats = require("scipy.stats", "all", "DemandSource.distribution()")
         if self.mode == "replay":
             return stats.rv_discrete(values=(self.mean(np.array([period])), [1.0]))
-        values, counts = np.unique(self.series, return_counts=True)
-        return stats.rv_discrete(values=(values, counts / counts.sum()))
+        return stats.rv_discrete(values=self.finite_pmf())
 
     @property
     def stationary(self) -> bool:

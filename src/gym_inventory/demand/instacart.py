@@ -61,6 +61,7 @@ from gym_inventory.demand.parametric import (
     PoissonDemand,
     SeasonalDemand,
 )
+from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = [
@@ -736,7 +737,21 @@ class _PoissonReplay(DemandSource):
         return self.rates[(np.asarray(periods) + self.start) % len(self.rates)]
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.poisson(self._r(periods)).astype(np.float64)
+        table = self.demand_table()
+        if table is None:  # means too large for a table
+            return rng.poisson(self._r(periods)).astype(np.float64)
+        return table.sample(rng, periods)
+
+    def demand_table(self) -> DemandTable | None:
+        return self._cached_table(self._build_table)
+
+    def _build_table(self) -> DemandTable | None:
+        rates, inv = np.unique(self.rates, return_inverse=True)
+        table = PoissonDemand(0.0).table_at_means(rates)
+        if table is not None:
+            n = len(self.rates)
+            table.phase = table.phase[inv[(np.arange(n) + self.start) % n]]
+        return table
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return self._r(periods).copy()
@@ -881,6 +896,9 @@ class InstacartDemand(DemandSource):
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return self.inner.sample(rng, periods)
+
+    def demand_table(self) -> DemandTable | None:
+        return self.inner.demand_table()
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return self.inner.mean(periods)

@@ -15,6 +15,7 @@ import numpy as np
 
 from gym_inventory.core.config import _check_pmf, check_int, check_real
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, require
 
 __all__ = [
@@ -34,8 +35,61 @@ def _stats():
     return require("scipy.stats", "all", "DemandSource.distribution()")
 
 
+def _table_from_scipy(dist: Any, limit: int = 100_000) -> DemandTable | None:
+    """One state per entry of a vectorised frozen scipy discrete distribution (None if too wide)."""
+    # scipy's quantiles fail far out in the tails: go twice as far from the median as
+    # the 1e-14 quantiles (the tables then trim the ends below CUT).
+    med, q_lo, q_hi = dist.median(), dist.ppf(1e-14), dist.isf(1e-14)
+    lo = np.maximum(0.0, 2 * q_lo - med - 20)
+    hi = 2 * q_hi - med + 20
+    if not (np.isfinite(hi).all() and np.isfinite(lo).all()) or (hi - lo).max() >= limit:
+        return None
+    k0 = lo.astype(np.int64)
+    k = k0[:, None] + np.arange(int((hi - lo).max()) + 1)
+    args = [np.asarray(a)[:, None] for a in dist.args]
+    return DemandTable.from_pmf(np.arange(len(k0)), k0, dist.dist.pmf(k, *args))
+
+
+def _poisson_table(lam: np.ndarray, limit: int = 100_000) -> DemandTable | None:
+    """One state per Poisson mean in ``lam`` (numpy only; None if too wide).
+
+    Each row spans ``lam -/+ 14 sqrt(lam)`` plus a margin (tails beyond hold far less than
+    ``2**-60``). The pmf is computed relative to ``m = max(1, floor(lam))``:
+    ``log p(k) - log p(m) = (k - m) log(lam / m) - sum log(j / m)`` (sums of small
+    ``log1p`` terms, so accurate to a few ulps), and normalised over the row.
+    """
+    sd = np.sqrt(lam)
+    k0 = np.maximum(0.0, np.floor(lam - 14 * sd - 30))
+    width = int((np.ceil(lam + 14 * sd + 40) - k0).max()) + 1
+    if width >= limit:
+        return None
+    k = k0[:, None] + np.arange(width)
+    m = np.maximum(1.0, np.floor(lam))[:, None]
+    csum = np.cumsum(np.log1p((np.maximum(k, 1.0) - m) / m), axis=1)
+    at_m = np.take_along_axis(csum, np.minimum(m - k0[:, None], width - 1).astype(np.int64), 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logp = (k - m) * np.log1p((lam[:, None] - m) / m) - (csum - at_m)
+    logp[lam == 0] = np.where(k[lam == 0] == 0, 0.0, -np.inf)
+    pmf = np.exp(logp)
+    pmf /= pmf.sum(axis=1, keepdims=True)
+    return DemandTable.from_pmf(np.arange(len(lam)), k0.astype(np.int64), pmf)
+
+
 class _Stationary(DemandSource):
     """I.i.d. demand: the same distribution every period."""
+
+    def demand_table(self) -> DemandTable | None:
+        return self._cached_table(lambda: self.table_at_means(np.array([self._mean])))
+
+    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        table = self.demand_table()
+        if table is not None:
+            return table.sample(rng, periods)
+        # too wide a support for a table: draw directly
+        pmf = self.finite_pmf()
+        if pmf is not None:
+            return rng.choice(pmf[0], size=len(periods), p=pmf[1]).astype(np.float64)
+        return self.sample_at_mean(rng, np.full(len(periods), self._mean))
 
     def mean(self, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)
@@ -66,8 +120,8 @@ class PoissonDemand(_Stationary):
         self.lam = check_real("mean", mean)
         self._mean = self.lam
 
-    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.poisson(self.lam, size=len(periods)).astype(np.float64)
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        return _poisson_table(np.asarray(means, dtype=np.float64))
 
     def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
         return rng.poisson(means).astype(np.float64)
@@ -109,9 +163,9 @@ class NegativeBinomialDemand(_Stationary):
     def _p(self, mean: Any) -> Any:
         return self.n / (self.n + mean)
 
-    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        p = self._p(self._mean)
-        return rng.negative_binomial(self.n, p, size=len(periods)).astype(np.float64)
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        means = np.asarray(means, dtype=np.float64)
+        return _table_from_scipy(_stats().nbinom(np.full(len(means), self.n), self._p(means)))
 
     def sample_at_mean(self, rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
         return rng.negative_binomial(self.n, self._p(means)).astype(np.float64)
@@ -163,9 +217,8 @@ class NormalDemand(_Stationary):
         k, p = _rounded_normal_pmf(self.mu, self.sigma)
         self._mean = float(k @ p)
 
-    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        x = rng.normal(self.mu, self.sigma, size=len(periods))
-        return np.maximum(np.rint(x), 0.0)
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray]:
+        return _rounded_normal_pmf(self.mu, self.sigma)
 
     def distribution(self, period: int) -> Any:
         return _stats().rv_discrete(values=_rounded_normal_pmf(self.mu, self.sigma))
@@ -208,8 +261,8 @@ class DiscreteDemand(_Stationary):
         self.values = vals
         self._mean = float(vals @ self.pmf)
 
-    def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
-        return rng.choice(self.values, size=len(periods), p=self.pmf)
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.values, self.pmf
 
     def distribution(self, period: int) -> Any:
         return _stats().rv_discrete(values=(self.values, self.pmf))
@@ -231,6 +284,12 @@ class ConstantDemand(_Stationary):
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         return np.full(len(periods), self._mean)
+
+    def demand_table(self) -> None:
+        return None  # nothing random to draw
+
+    def finite_pmf(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([self._mean]), np.array([1.0])
 
     def distribution(self, period: int) -> Any:
         return _stats().rv_discrete(values=([self.value], [1.0]))
@@ -301,7 +360,22 @@ class SeasonalDemand(DemandSource):
     def _rates(self, periods: np.ndarray) -> np.ndarray:
         return self.rates[(np.asarray(periods) + self.start_hour) % HOURS_PER_WEEK]
 
+    def demand_table(self) -> DemandTable | None:
+        return self._cached_table(self._build_table)
+
+    def _build_table(self) -> DemandTable | None:
+        rates, inv = np.unique(self.rates, return_inverse=True)
+        table = self.base.table_at_means(rates)
+        if table is not None:
+            table.phase = table.phase[
+                inv[(np.arange(HOURS_PER_WEEK) + self.start_hour) % HOURS_PER_WEEK]
+            ]
+        return table
+
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
+        table = self.demand_table()
+        if table is not None:
+            return table.sample(rng, periods)
         return self.base.sample_at_mean(rng, self._rates(periods))
 
     def mean(self, periods: np.ndarray) -> np.ndarray:

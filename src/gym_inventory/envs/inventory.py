@@ -227,13 +227,13 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         initial_stock: int = 250,
         start_hour: int = 0,
     ) -> None:
-        kwargs = dict(locals())
-        for name in ("self", "render_mode", "__class__"):
-            kwargs.pop(name, None)
-        self._setup(render_mode, kwargs)
+        self._setup(locals())
 
-    def _setup(self, render_mode: str | None, kwargs: dict[str, Any]) -> None:
-        # Shared by every env built on a one-copy batched model (see envs.periodic).
+    def _setup(self, arguments: dict[str, Any]) -> None:
+        # Shared by every env built on a one-copy batched model (see envs.periodic):
+        # ``arguments`` is the ``locals()`` of its ``__init__``.
+        kwargs = {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+        render_mode = kwargs.pop("render_mode")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "

@@ -184,10 +184,7 @@ class _PeriodicEnv(InventoryEnv):
         capacity: float = math.inf,
         disposal_cost: float = 0.0,
     ) -> None:
-        kwargs = dict(locals())
-        for name in ("self", "render_mode", "__class__"):
-            kwargs.pop(name, None)
-        self._setup(render_mode, kwargs)
+        self._setup(locals())
 
     @classmethod
     def _build_model(

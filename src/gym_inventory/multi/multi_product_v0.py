@@ -78,8 +78,6 @@ INFO_FIELDS: tuple[str, ...] = (
     "requested",
 )
 
-_IN_TRANSIT = OBS_FIELDS.index("in_transit")
-
 #: Average hourly demand of the most popular product of the default demand.
 TOP_MEAN_DEMAND = 10.0
 #: Defaults chosen from the products' mean demand (see the env card's Arguments).
@@ -660,9 +658,8 @@ class MultiProductEnv(ParallelEnv):
         own = model.obs[0].T  # (entries, N), each entry a contiguous row
         np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
         warehouse = inbound = 0.0
-        if math.isfinite(self._cap):
-            warehouse = k.on_hand.sum() / self._cap
-            inbound = own[_IN_TRANSIT].sum() / self._cap
+        if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
+            warehouse, inbound = (own[:2].sum(axis=1) / self._cap).tolist()
         if math.isfinite(self._budget) and self._budget > 0:
             spent = k.ordered[0] @ self._unit_cost + k.orders_placed[0] @ self._fixed_cost
             left = max(0.0, 1.0 - spent / self._budget)

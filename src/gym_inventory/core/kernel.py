@@ -485,7 +485,7 @@ class InventoryKernel:
     def _apply_budget(self) -> None:
         q = self.ordered
         var = q @ self._unit_cost
-        fix = np.minimum(q, 1.0) @ self._fixed_cost  # (q > 0) as floats
+        fix = np.minimum(q, 1.0) @ self._fixed_cost  # = (q > 0) as floats (q integer-valued)
         if self.batch_size == 1:  # one copy: the same operations on its floats
             v, x = var.item(), fix.item()
             if v + x > self._budget:

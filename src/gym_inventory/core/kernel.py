@@ -485,7 +485,7 @@ class InventoryKernel:
     def _apply_budget(self) -> None:
         q = self.ordered
         var = q @ self._unit_cost
-        fix = (q > 0) @ self._fixed_cost
+        fix = np.minimum(q, 1.0) @ self._fixed_cost  # = (q > 0) as floats (q integer-valued)
         if self.batch_size == 1:  # one copy: the same operations on its floats
             v, x = var.item(), fix.item()
             if v + x > self._budget:
@@ -502,6 +502,8 @@ class InventoryKernel:
         q[over] = np.floor(q[over] * f[:, None])
 
     def _apply_shared_capacity(self, received: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+        if self.batch_size == 1 and received.sum() <= self._shared_cap - on_hand.sum():
+            return received  # one copy, rule not binding: the same sums, as floats
         free = self._shared_cap - on_hand.sum(axis=1)
         want = received.sum(axis=1)
         binding = want > free

@@ -24,6 +24,7 @@ __all__ = ["DEFAULT_BLOCK", "DemandSource", "DemandStream", "stochastic_round"]
 
 _UNSET = object()
 _CHUNK = 1 << 15  # uniforms turned into demand per chunk of a refill
+_LAZY = 64  # periods of a refill turned into demand at once, as they are reached
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -261,7 +262,7 @@ class DemandStream:
         self._u = np.zeros((batch_size, block, T + L))  # each member's draw, in place
         self._views = list(self._u)
         # Period-major, so that each period's (batch, products) slice is contiguous.
-        self.demand = np.zeros((block, batch_size, P))
+        self._demand = np.zeros((block, batch_size, P))
         self.lead_u = np.zeros((block, batch_size, P)) if lead_uniforms else None
         self.start = np.zeros(batch_size, dtype=np.int64)  # period of block[:, 0]
         # Next index in each member's block. While every member is at the same index
@@ -273,10 +274,22 @@ class DemandStream:
         self._list: list[float] = []  # next1: the block as floats
         self._list_u: list[float] | None = None
         self.rngs: list[np.random.Generator] = []
+        # The last refill's (start period -> members) whose uniforms are not all demand
+        # yet (periods ``_done:``), or None; turned into demand ``_lazy`` periods at a time.
+        self._pending: dict[int, Any] | None = None
+        self._done = block
+        # (next1 reads the whole block as floats: drawn at once)
+        self._lazy = block if self._one else _LAZY
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._views = list(self._u)  # views of the draw buffer (pickled as copies)
+
+    @property
+    def demand(self) -> np.ndarray:
+        """Every member's current block of demand, shape ``(block, batch, products)``."""
+        self._finish()
+        return self._demand
 
     @property
     def pos(self) -> np.ndarray:
@@ -306,13 +319,21 @@ class DemandStream:
         self._sync_pos = int(pos[0]) if (pos == pos[0]).all() else None
 
     def _draw(self, members: Sequence[int], start: int | None) -> None:
-        """Draw the next block of each member (from period ``start``, or where it is)."""
+        """Draw the next block of each member (from period ``start``, or where it is).
+
+        The uniforms (and the other sources' samples) are drawn now; a refill of every
+        member turns its uniforms into demand a few periods at a time, as :meth:`next`
+        reaches them (:meth:`_transform`; elementwise, so the values are the same), which
+        skips the periods of a block an episode never reaches.
+        """
         block = self.block
         everyone = len(members) == self.batch_size
+        if not everyone:
+            self._finish()  # the others' pending demand, before their uniforms change
         idx = slice(None) if everyone else list(members)
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
         plug_periods: dict[int, np.ndarray] = {}
-        U, views, demand = self._u, self._views, self.demand
+        U, views, demand = self._u, self._views, self._demand
         for b, first in zip(members, starts, strict=True):
             rng = self.rngs[b]
             rng.random(out=views[b])
@@ -324,30 +345,16 @@ class DemandStream:
                     demand[:, b, p] = self.sources[p].sample(rng, plug_periods[first])
         T = len(self._tab)
         if T:
-            # In chunks of members small enough to keep the temporaries in cache; each
-            # chunk's (members, block) values go transposed into the period-major block.
-            tab = slice(None) if T == len(self.sources) else self._tab
-            step = max(1, _CHUNK // (block * T))
             groups: dict[int, Any] = {}
             if len(set(starts)) == 1:  # the usual case: every member at the same period
                 groups[starts[0]] = range(self.batch_size) if everyone else list(members)
             else:
                 for b, first in zip(members, starts, strict=True):
                     groups.setdefault(first, []).append(b)
-            for first, rows in groups.items():
-                periods = np.arange(first, first + block)
-                for cols, icdf in self._groups:
-                    base = icdf.base(periods)
-                    dest = tab if isinstance(cols, slice) else [self._tab[j] for j in cols]
-                    for c in range(0, len(rows), step):
-                        r = rows[c : c + step]
-                        sel = slice(r.start, r.stop) if isinstance(r, range) else r
-                        u = U[sel, :, :T] if isinstance(cols, slice) else U[sel][:, :, cols]
-                        vals = icdf.draw(u, base).transpose(1, 0, 2)
-                        if isinstance(sel, slice) or isinstance(dest, slice):
-                            demand[:, sel, dest] = vals
-                        else:  # two index lists: their cross product
-                            demand[np.ix_(range(block), sel, dest)] = vals
+            self._pending = groups
+            self._done = 0
+            if not (everyone and self._lazy < block):
+                self._finish()
         if self.lead_u is not None:
             self.lead_u[:, idx] = U[idx, :, T:].transpose(1, 0, 2)
         self.start[idx] = starts
@@ -355,6 +362,39 @@ class DemandStream:
         if self._one:
             self._list = demand[:, 0, 0].tolist()
             self._list_u = None if self.lead_u is None else self.lead_u[:, 0, 0].tolist()
+
+    def _finish(self) -> None:
+        """Turn every pending uniform of the last refill into demand."""
+        if self._pending is not None:
+            self._transform(self._done, self.block)
+
+    def _transform(self, a: int, b: int) -> None:
+        """Demand of periods ``a:b`` of the pending refill's blocks, from their uniforms.
+
+        In chunks of members small enough to keep the temporaries in cache; each chunk's
+        (members, periods) values go transposed into the period-major block.
+        """
+        groups, U, demand = self._pending, self._u, self._demand
+        T = len(self._tab)
+        tab = slice(None) if T == len(self.sources) else self._tab
+        step = max(1, _CHUNK // ((b - a) * T))
+        for first, rows in groups.items():
+            periods = np.arange(first + a, first + b)
+            for cols, icdf in self._groups:
+                base = icdf.base(periods)
+                dest = tab if isinstance(cols, slice) else [self._tab[j] for j in cols]
+                for c in range(0, len(rows), step):
+                    r = rows[c : c + step]
+                    sel = slice(r.start, r.stop) if isinstance(r, range) else r
+                    u = U[sel, a:b, :T] if isinstance(cols, slice) else U[sel][:, a:b, cols]
+                    vals = icdf.draw(u, base).transpose(1, 0, 2)
+                    if isinstance(sel, slice) or isinstance(dest, slice):
+                        demand[a:b, sel, dest] = vals
+                    else:  # two index lists: their cross product
+                        demand[np.ix_(range(a, b), sel, dest)] = vals
+        self._done = b
+        if b == self.block:
+            self._pending = None
 
     def next(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The current period's ``(demand, lead_u)``, each ``(batch, products)``; advance.
@@ -367,15 +407,18 @@ class DemandStream:
             if k == self.block:
                 self._draw(range(self.batch_size), None)
                 k = 0
+            if self._pending is not None and k >= self._done:
+                self._transform(k, min(k + self._lazy, self.block))
             self._sync_pos = k + 1
-            d = self.demand[k]
+            d = self._demand[k]
             u = None if self.lead_u is None else self.lead_u[k]
             return d, u
+        self._finish()
         pos = self._pos
         ended = np.flatnonzero(pos == self.block).tolist()
         if ended:
             self._draw(ended, None)
-        d = self.demand[pos, self._rows]
+        d = self._demand[pos, self._rows]
         u = None if self.lead_u is None else self.lead_u[pos, self._rows]
         pos += 1
         if (pos == pos[0]).all():

@@ -265,7 +265,7 @@ class StoreModel:
         ``(order, clearance)`` arrays."""
         mode = self.params.action_mode
         if mode == "seed":
-            return self._seed_order[actions], self._seed_clear[actions]
+            return self._seed_order.take(actions), self._seed_clear.take(actions)
         if mode == "quantity":
             return actions, 0.0
         return np.floor(actions[..., 0] * self.params.max_order + 0.5), 0.0

@@ -528,8 +528,12 @@ class MultiProductEnv(ParallelEnv):
         self._action_shape = (N, 1) if self._continuous else (N,)
 
         # --- buffers
-        self._obs = np.zeros((N, len(AGENT_OBS_FIELDS)), dtype=np.float32)
-        self._shared = self._obs[:, len(OBS_FIELDS) :]
+        # Stored entry-major, (entries, N): each entry is one contiguous row, so the
+        # model's observation is cast in one pass and each shared entry is one fill;
+        # ``_obs`` is its (N, entries) view, one row per agent.
+        self._obs_t = np.zeros((len(AGENT_OBS_FIELDS), N), dtype=np.float32)
+        self._obs = self._obs_t.T
+        self._shared_t = self._obs_t[len(OBS_FIELDS) :]
         self._rewards = np.zeros(N)
         self._requested = np.zeros(N)
         self.np_random, _ = seeding.np_random()
@@ -571,7 +575,7 @@ class MultiProductEnv(ParallelEnv):
         self.agents = self.possible_agents[:]
         self._requested.fill(0.0)
         self._fill_obs()
-        obs = self._obs.copy()
+        obs = self._obs.copy(order="C")
         infos: dict[str, dict] = {a: {} for a in self.agents}
         return dict(zip(self.agents, obs, strict=True)), infos
 
@@ -588,7 +592,8 @@ class MultiProductEnv(ParallelEnv):
         Returns
         -------
         observations : ndarray, shape (n_products, 14), float32
-            One row per agent. **A buffer overwritten by the next step**: copy it to keep it.
+            One row per agent (a column-major view). **A buffer overwritten by the next
+            step**: copy it to keep it.
         rewards : ndarray, shape (n_products,)
             Each agent's reward (team or own profit; buffer, overwritten next step).
         terminated : bool
@@ -650,18 +655,20 @@ class MultiProductEnv(ParallelEnv):
     def _fill_obs(self) -> None:
         model = self.model
         k = model.kernel
-        np.copyto(self._obs[:, : len(OBS_FIELDS)], model.obs[0], casting="same_kind")
-        sh = self._shared
-        if math.isfinite(self._cap):
-            sh[:, 0] = k.on_hand.sum() / self._cap
-            sh[:, 1] = model.obs[0, :, 1].sum() / self._cap
+        own = model.obs[0].T  # (entries, N), each entry a contiguous row
+        np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
+        warehouse = inbound = 0.0
+        if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
+            warehouse, inbound = (own[:2].sum(axis=1) / self._cap).tolist()
         if math.isfinite(self._budget) and self._budget > 0:
             spent = k.ordered[0] @ self._unit_cost + k.orders_placed[0] @ self._fixed_cost
-            sh[:, 2] = max(0.0, 1.0 - spent / self._budget)
-        elif self._budget == 0:
-            sh[:, 2] = 0.0
+            left = max(0.0, 1.0 - spent / self._budget)
         else:
-            sh[:, 2] = 1.0
+            left = 0.0 if self._budget == 0 else 1.0
+        sh = self._shared_t
+        sh[0].fill(warehouse)
+        sh[1].fill(inbound)
+        sh[2].fill(left)
 
     # ------------------------------------------------------------ dict API
     def step(
@@ -684,7 +691,7 @@ class MultiProductEnv(ParallelEnv):
         agents = self.agents
         a = self._gather(actions, agents)
         obs, rewards, _, truncated = self._step(a)
-        obs = obs.copy()
+        obs = obs.copy(order="C")
         observations = dict(zip(agents, obs, strict=True))
         if self.reward_mode == "team":
             rew = dict.fromkeys(agents, float(rewards[0]))
@@ -762,7 +769,7 @@ class MultiProductEnv(ParallelEnv):
     # ------------------------------------------------------------ state
     def state(self) -> np.ndarray:
         """The global state: every product's 11 entries, then the 3 shared entries."""
-        return np.concatenate([self._obs[:, : len(OBS_FIELDS)].ravel(), self._shared[0]])
+        return np.concatenate([self._obs[:, : len(OBS_FIELDS)].ravel(), self._shared_t[:, 0]])
 
     # ------------------------------------------------------------ rendering
     def render(self) -> str | np.ndarray | None:

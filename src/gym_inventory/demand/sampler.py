@@ -132,8 +132,6 @@ class InverseCDF:
         cstart = np.cumsum([0] + [len(c) for c in cdfs])[:-1]
         state = (np.stack([t.phase for t in tables], axis=1) + first[:-1]).reshape(-1)
         k_first = np.concatenate([t.k0 for t in tables])
-        self.k0 = k_first[state]
-        self.start = cstart[state]
         R = len(state)
         M = 1
         while M < _MAX_BINS and 2 * M * R <= max(GUIDE_MIN, min(entries, GUIDE_MAX)):
@@ -141,17 +139,22 @@ class InverseCDF:
         self.bins = M
         # Bin j of a row covers u in [j/M, (j+1)/M): its first value is lo (the least i
         # with F(i) > j/M); the bin is pure if F(lo) >= (j+1)/M. Pure bins store the value,
-        # the others -(lo + 1). float32 holds both exactly below 2**24.
+        # the others -(p + 1), p = lo's position in ``cdf``. float32 holds both exactly
+        # below 2**24.
         lens = np.array([len(c) for c in cdfs])
-        wide = int((k_first + lens).max())
+        wide = max(int((k_first + lens).max()), len(self.cdf))
+        dtype = np.float32 if wide < 1 << 24 else np.float64
         # lo[s, j] = #{i : F_s(i) <= j/M} = #{i : ceil(M F_s(i)) <= j} (M F is exact)
         owner = np.repeat(np.arange(len(cdfs)), lens)
         key = np.minimum(np.ceil(self.cdf * M), M).astype(np.int64)
         counts = np.bincount(owner * (M + 1) + key, minlength=len(cdfs) * (M + 1))
         lo = np.cumsum(counts.reshape(len(cdfs), M + 1), axis=1)[:, :M]
-        pure = self.cdf[cstart[:, None] + lo] >= np.arange(1, M + 1) / M
-        guide = np.where(pure, k_first[:, None] + lo, -(lo + 1.0))[state]
-        self.guide = guide.reshape(-1).astype(np.float32 if wide < 1 << 24 else np.float64)
+        at = cstart[:, None] + lo
+        pure = self.cdf[at] >= np.arange(1, M + 1) / M
+        guide = np.where(pure, k_first[:, None] + lo, -(at + 1.0))[state]
+        self.guide = guide.reshape(-1).astype(dtype)
+        # value[p]: the value whose threshold is cdf[p]
+        self.value = (k_first[owner] + np.arange(len(self.cdf)) - cstart[owner]).astype(dtype)
         self._rows = (np.arange(cycle)[:, None] * n + np.arange(n)) * M  # (C, n)
         self._scratch: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
 
@@ -186,15 +189,12 @@ class InverseCDF:
         flat = out.reshape(-1)
         hard = np.flatnonzero(neg)
         if hard.size:
-            where = np.unravel_index(hard, u.shape)
-            s = np.broadcast_to(base, u.shape)[where] // self.bins
-            i = (-flat[hard] - 1).astype(np.int64)  # row-local index of the bin's first value
-            uh = scaled.reshape(-1)[hard] / self.bins
-            pos = self.start[s] + i
+            # exact: walk cdf from the bin's first value (no row index needed)
+            pos = (-flat[hard] - 1).astype(np.int64)
+            uh = scaled.reshape(-1)[hard] / self.bins  # = u (M = 2**k)
             todo = np.arange(len(hard))
             while todo.size:
-                step = uh[todo] >= self.cdf[pos[todo]]
-                todo = todo[step]
+                todo = todo[uh[todo] >= self.cdf[pos[todo]]]
                 pos[todo] += 1
-            flat[hard] = self.k0[s] + (pos - self.start[s])
+            flat[hard] = self.value[pos]
         return out

@@ -56,6 +56,7 @@ _ON_HAND, _BACKLOG = _F["on_hand"], _F["backlog"]
 _SOLD, _CLEARED, _ORDERED, _PLACED, _DISPOSED = (
     _F[n] for n in ("sold", "cleared", "ordered", "orders_placed", "disposed")
 )
+_RECEIVED, _UNMET, _REWARD = _F["received"], _F["unmet"], len(FLOW_FIELDS)
 _PACK_ROWS = struct.Struct(f"{len(FLOW_FIELDS) + 1}d")  # the flows and the reward
 #: What :meth:`InventoryKernel._period` returns for a flow that is zero by construction
 #: in this configuration (no clearance, no capacity, lost sales in backorder mode): the
@@ -66,6 +67,25 @@ _ZERO = 0.0
 #: clearance) minus the four costs. ``reward = revenue - ordering - holding - penalty
 #: - disposal``.
 MONEY_FIELDS: tuple[str, ...] = ("revenue", "ordering", "holding", "penalty", "disposal")
+
+
+def _min1(a: float, b: float, out: None = None) -> float:
+    """:func:`min` of two floats with ``numpy.minimum``'s signature (for ``_period``)."""
+    return b if b < a else a
+
+
+def _sub1(a: float, b: float, out: None = None) -> float:
+    """``a - b`` with ``numpy.subtract``'s signature (for ``_period``)."""
+    return a - b
+
+
+def _mul1(a: float, b: float, out: None = None) -> float:
+    """``a * b`` with ``numpy.multiply``'s signature (for ``_period``)."""
+    return a * b
+
+
+#: ``_period``'s destinations and operations: floats (no destinations) ...
+_FLOAT_OPS = ((None,) * (len(FLOW_FIELDS) + 1), _min1, _sub1, _mul1)
 
 
 def _per_product(configs: Sequence[InventoryConfig], name: str) -> np.ndarray:
@@ -234,13 +254,14 @@ class InventoryKernel:
         self.flows = self._buf[: len(FLOW_FIELDS)]
         self.reward = self._buf[len(FLOW_FIELDS)]
         self._rows = (*self.flows, self.reward)
+        self._ops = (self._rows, np.minimum, np.subtract, np.multiply)  # ... and arrays
         for name, row in zip(FLOW_FIELDS, self._rows, strict=False):
             setattr(self, name, row)
         if self._scalar:  # step1 reads and writes the one copy through memoryviews
             self._flat = memoryview(self._buf.reshape(-1))
             self._pipe1 = memoryview(self.pipeline.reshape(-1))
 
-    _VIEWS = frozenset((*FLOW_FIELDS, "flows", "reward", "_rows", "_flat", "_pipe1"))
+    _VIEWS = frozenset((*FLOW_FIELDS, "flows", "reward", "_rows", "_ops", "_flat", "_pipe1"))
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
@@ -322,22 +343,25 @@ class InventoryKernel:
         arrived: Any,
         clearance: Any,
         demand: Any,
-        minimum: Any,
+        ops: tuple,
     ) -> tuple:
         """The period after ordering, for arrays or for floats (the one copy of the rules).
 
         Takes the state at the start of the period (``on_hand``, ``backlog``), the units
         ``ordered`` now and ``arrived`` (due now), the clearance limit and the demand;
-        ``minimum`` is :func:`numpy.minimum` for arrays and :func:`min` for floats. Returns
+        ``ops`` is ``(out, minimum, subtract, multiply)``: for arrays, the kernel's rows
+        (results are written straight into them) and the NumPy ufuncs; for floats
+        (``_FLOAT_OPS``), no destinations and the same operations on floats. Returns
         the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order) and the reward.
         Written with plain operators so floats and arrays take the same IEEE operations.
         Arrays ``on_hand`` and ``backlog`` (the kernel's state rows) are updated in place;
         the other inputs are never changed.
         """
         cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
+        out, minimum, subtract, multiply = ops
         placed = (ordered > 0) * 1.0
         # 2) arrivals due now, the capacity rule, backlog first.
-        received = arrived if cap is None else minimum(arrived, cap - on_hand)
+        received = arrived if cap is None else minimum(arrived, cap - on_hand, out=out[_RECEIVED])
         if share is not None:
             received = share(received, on_hand)
         # Without a capacity rule nothing is disposed of (and adding 0 * cost, a zero,
@@ -345,7 +369,7 @@ class InventoryKernel:
         disposed = _ZERO if received is arrived else arrived - received
         on_hand += received
         if backlog_mode:
-            sold = minimum(backlog, on_hand)  # the backlog served first
+            sold = minimum(backlog, on_hand, out=out[_SOLD])  # the backlog served first
             backlog -= sold
             on_hand -= sold
         # 3) clearance, then demand served from stock
@@ -353,11 +377,11 @@ class InventoryKernel:
         if no_clearance:  # (skipping it leaves every result bit for bit the same)
             cleared = _ZERO
         else:
-            cleared = minimum(clearance, on_hand)
+            cleared = minimum(clearance, on_hand, out=out[_CLEARED])
             on_hand -= cleared
-        served = minimum(demand, on_hand)
+        served = minimum(demand, on_hand, out=None if backlog_mode else out[_SOLD])
         on_hand -= served
-        unmet = demand - served
+        unmet = subtract(demand, served, out=out[_UNMET])
         if backlog_mode:
             sold += served
             backlog += unmet
@@ -369,7 +393,7 @@ class InventoryKernel:
         # 4) money: the sum of each flow times its price, in FLOW_FIELDS order. Terms
         # that are -0.0 by construction (a zero cost, None; no flow, _ZERO) are left out:
         # x + -0.0 and -0.0 + x are x, bit for bit.
-        reward = -0.0 if m_ord is None else ordered * m_ord
+        reward = -0.0 if m_ord is None else multiply(ordered, m_ord, out=out[_REWARD])
         if m_fix is not None:
             reward += placed * m_fix
         if disposed is not _ZERO and m_disp is not None:
@@ -436,11 +460,12 @@ class InventoryKernel:
         np.copyto(self.demand, demand)
         rows = self._period(
             self._consts, self.on_hand, self.backlog, ordered, self.arrived, clearance,
-            self.demand, np.minimum,
+            self.demand, self._ops,
         )  # fmt: skip
         zeroed = self._zeroed
         for i, (row, value) in enumerate(zip(self._rows, rows, strict=True)):
-            if value is row:  # rows passed in unchanged need no copy
+            if value is row:  # rows passed in unchanged or written in place need no copy
+                zeroed[i] = False
                 continue
             if value is _ZERO:  # zero by construction: the row stays zero
                 if not zeroed[i]:
@@ -475,7 +500,7 @@ class InventoryKernel:
         flat = self._flat
         rows = self._period(
             self._consts1, flat[_ON_HAND], flat[_BACKLOG], order, arrived, clearance, demand,
-            min,
+            _FLOAT_OPS,
         )  # fmt: skip
         _PACK_ROWS.pack_into(flat, 0, *rows)  # = self._buf[:] = rows, at half the cost
         self.period = (ptr + 1) % R

@@ -359,7 +359,7 @@ class InventoryKernel:
         """
         cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
         out, minimum, subtract, multiply = ops
-        placed = (ordered > 0) * 1.0
+        placed = multiply(ordered > 0, 1.0, out=out[_PLACED])
         # 2) arrivals due now, the capacity rule, backlog first.
         received = arrived if cap is None else minimum(arrived, cap - on_hand, out=out[_RECEIVED])
         if share is not None:

@@ -84,7 +84,7 @@ def _mul1(a: float, b: float, out: None = None) -> float:
     return a * b
 
 
-#: ``_period``'s destinations and operations: floats (no destinations) ...
+#: ``_period``'s ``ops`` for floats: no destinations, float operations (arrays: ``_ops``).
 _FLOAT_OPS = ((None,) * (len(FLOW_FIELDS) + 1), _min1, _sub1, _mul1)
 
 
@@ -254,7 +254,7 @@ class InventoryKernel:
         self.flows = self._buf[: len(FLOW_FIELDS)]
         self.reward = self._buf[len(FLOW_FIELDS)]
         self._rows = (*self.flows, self.reward)
-        self._ops = (self._rows, np.minimum, np.subtract, np.multiply)  # ... and arrays
+        self._ops = (self._rows, np.minimum, np.subtract, np.multiply)  # _period's, arrays
         for name, row in zip(FLOW_FIELDS, self._rows, strict=False):
             setattr(self, name, row)
         if self._scalar:  # step1 reads and writes the one copy through memoryviews

@@ -19,7 +19,25 @@ from gymnasium.utils import seeding
 from gym_inventory.core.config import check_int
 from gym_inventory.errors import ConfigError
 
-__all__ = ["EvalResult", "evaluate"]
+__all__ = ["EvalResult", "ci95_half_width", "evaluate"]
+
+
+def ci95_half_width(x: Any) -> float:
+    """Half-width of the 95 % Student-t confidence interval of the mean of ``x``.
+
+    ``nan`` for fewer than two values.
+
+    Examples
+    --------
+    >>> round(ci95_half_width([1.0, 2.0, 3.0]), 4)
+    2.4841
+    """
+    from scipy import stats
+
+    x = np.asarray(x, dtype=np.float64)
+    if len(x) < 2:
+        return float("nan")
+    return float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
 
 
 @dataclass
@@ -170,12 +188,7 @@ def evaluate(
 
     m = T - warmup
     per_ep = reward / m
-    if n > 1:
-        from scipy import stats
-
-        ci = float(stats.t.ppf(0.975, n - 1) * per_ep.std(ddof=1) / np.sqrt(n))
-    else:
-        ci = float("nan")
+    ci = ci95_half_width(per_ep)
     total_demand = demand.sum()
     mean_reward = float(per_ep.mean())
     return EvalResult(

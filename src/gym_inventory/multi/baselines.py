@@ -32,7 +32,8 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.envs.store import StoreModel
-from gym_inventory.errors import ConfigError, require
+from gym_inventory.errors import ConfigError
+from gym_inventory.evaluation import ci95_half_width
 from gym_inventory.multi.multi_product_v0 import MultiProductEnv, _weekly_means
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "evaluate",
     "inventory_position",
     "simulate_profit",
-    "stats_t_half_width",
     "tune_base_stock",
     "tune_coupled",
 ]
@@ -256,15 +256,6 @@ def tune_coupled(
     return float(grid[int(np.argmax(profit))])
 
 
-def stats_t_half_width(x: Any) -> float:
-    """Half-width of the 95 % Student-t confidence interval of the mean of ``x``."""
-    stats = require("scipy.stats", "baselines", "confidence intervals")
-    x = np.asarray(x, dtype=np.float64)
-    if len(x) < 2:
-        return math.nan
-    return float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-
-
 def evaluate(env: MultiProductEnv, policy: Policy, episodes: int = 30, seed: int = 0) -> dict:
     """Run ``policy`` on ``env`` (batched path) for ``episodes`` seeded episodes.
 
@@ -298,7 +289,7 @@ def evaluate(env: MultiProductEnv, policy: Policy, episodes: int = 30, seed: int
     r = np.array(returns)
     return {
         "mean_return": float(r.mean()),
-        "ci95": stats_t_half_width(r),
+        "ci95": ci95_half_width(r),
         "fill_rate": served / demand if demand else math.nan,
         "stockouts": stockouts / episodes,
         "avg_stock": stock / steps,
@@ -347,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     (a, ma), (b, mb) = results.items()
     diff = np.subtract(mb["returns"], ma["returns"])
-    half = stats_t_half_width(diff)
+    half = ci95_half_width(diff)
     print(f"paired difference ({b} - {a}): {diff.mean():.1f} ± {half:.1f} (95 % CI, same seeds)")
 
 

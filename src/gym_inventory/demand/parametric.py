@@ -389,14 +389,3 @@ class SeasonalDemand(DemandSource):
             f"SeasonalDemand(mean={self.mean_per_hour!r}, start_hour={self.start_hour}, "
             f"base={self.base!r})"
         )
-
-
-def daily_shape_profile() -> np.ndarray:
-    """A smooth synthetic hour-of-week profile (quiet nights, a midday peak).
-
-    Kept for code that wants a synthetic profile; ``Inventory-v0``'s default is now the
-    real Instacart profile (:func:`gym_inventory.envs.inventory.default_demand`).
-    """
-    hours = np.arange(HOURS_PER_WEEK) % 24
-    day = np.exp(-0.5 * ((hours - 13.0) / 4.0) ** 2)
-    return 0.05 + day

@@ -2,7 +2,8 @@
 
 Measures, in the same run: the PettingZoo dict API (``env.step(dict)``, without per-agent
 infos, with them (the default; each agent's dict is built when read) and with every agent's
-info read each step), the batched path (``env.step_arrays(array)``), and the reference of
+info read each step), the batched path (``env.step_arrays(array)``, episodes started by
+``env.reset_arrays()``), and the reference of
 looping over ``n_products`` single ``Inventory-v0`` envs (``gymnasium.make``), and prints
 the ratios. Targets (1,000 products): >= 1 M product-steps/s through the dict API and
 >= 20 M through the batched path.
@@ -68,14 +69,14 @@ def main() -> None:
         results[label] = rate(step_dict, args.seconds) * P
 
     env = multi_product_v0.parallel_env(n_products=P)
-    env.reset(seed=0)
+    env.reset_arrays(seed=0)
     j = 0
 
     def step_arrays():
         nonlocal j
         j += 1
         if not env.agents:
-            env.reset()
+            env.reset_arrays()
         env.step_arrays(action_arrays[j % 64])
 
     results["batched step_arrays"] = rate(step_arrays, args.seconds) * P

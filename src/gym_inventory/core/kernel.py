@@ -57,6 +57,9 @@ _SOLD, _CLEARED, _ORDERED, _PLACED, _DISPOSED = (
     _F[n] for n in ("sold", "cleared", "ordered", "orders_placed", "disposed")
 )
 _RECEIVED, _UNMET, _REWARD = _F["received"], _F["unmet"], len(FLOW_FIELDS)
+#: The rows :meth:`InventoryKernel._period` may return as something other than the
+#: kernel's own row, written in place (a new array, another row, a float or ``_ZERO``).
+_NOT_IN_PLACE = (_RECEIVED, _DISPOSED, _CLEARED, _F["lost"])
 _PACK_ROWS = struct.Struct(f"{len(FLOW_FIELDS) + 1}d")  # the flows and the reward
 #: What :meth:`InventoryKernel._period` returns for a flow that is zero by construction
 #: in this configuration (no clearance, no capacity, lost sales in backorder mode): the
@@ -79,13 +82,8 @@ def _sub1(a: float, b: float, out: None = None) -> float:
     return a - b
 
 
-def _mul1(a: float, b: float, out: None = None) -> float:
-    """``a * b`` with ``numpy.multiply``'s signature (for ``_period``)."""
-    return a * b
-
-
 #: ``_period``'s ``ops`` for floats: no destinations, float operations (arrays: ``_ops``).
-_FLOAT_OPS = ((None,) * (len(FLOW_FIELDS) + 1), _min1, _sub1, _mul1)
+_FLOAT_OPS = ((None,) * len(FLOW_FIELDS), _min1, _sub1)
 
 
 def _per_product(configs: Sequence[InventoryConfig], name: str) -> np.ndarray:
@@ -224,19 +222,31 @@ class InventoryKernel:
         coef[_F["ordered"], 0] = -self._unit_cost
         coef[_F["orders_placed"], 0] = -self._fixed_cost
         coef[_F["disposed"], 0] = -_per_product(configs, "disposal_cost")
-        coef[_F["cleared"], 0] = _per_product(configs, "clearance_price")
-        coef[_F["sold"], 0] = _per_product(configs, "price")
+        # (+ 0.0: a price of -0.0 is +0.0, so the sold term is never -0.0; see _reward1)
+        coef[_F["cleared"], 0] = _per_product(configs, "clearance_price") + 0.0
+        coef[_F["sold"], 0] = _per_product(configs, "price") + 0.0
         penalty_row = "backlog" if self.backlog_mode else "lost"
         coef[_F[penalty_row], 0] = -_per_product(configs, "penalty_cost")
         coef[_F["on_hand"], 0] = -_per_product(configs, "holding_cost")
         self._coef = coef
-        # The rows with money, in FLOW_FIELDS order: the reward is their sum in this order.
-        money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold", penalty_row)
-        self._reward_rows = tuple(_F[n] for n in (*money_rows, "on_hand"))
-        # The constants of _period: per-product arrays for step, floats for step1.
-        self._consts = self._period_constants(coef[:, 0, :], self.capacity)
+        self._money_buf = np.zeros((len(FLOW_FIELDS), B, P))  # step's flows * coef
+        # The rows with money, in FLOW_FIELDS order (the reward is their sum in this
+        # order), but for a cost of zero for every product (each term -0.0: left out).
+        money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold")
+        money_rows = tuple(_F[n] for n in (*money_rows, penalty_row, "on_hand"))
+        self._money_rows = tuple(
+            r for r in money_rows if not (np.all(coef[r] == 0) and np.all(np.signbit(coef[r])))
+        )
+        if len(self._money_rows) < 2:  # (step adds at least two rows; sold is always in)
+            self._money_rows = (_F["ordered"], *self._money_rows)
+        # The constants of _period (per-product arrays for step, floats for step1) and
+        # step1's reward: the rows with money and their prices.
+        share = self._apply_shared_capacity if self._shared_cap != math.inf else None
+        cap = self.capacity if self._capped else None
+        self._consts = (cap, share, self.backlog_mode)
         if self._scalar:
-            self._consts1 = self._period_constants(coef[:, 0, 0], float(self.capacity[0]))
+            self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode)
+            self._money1 = tuple((r, float(coef[r, 0, 0])) for r in self._money_rows)
         # The prices money_terms multiplies the flows by (costs positive), per product.
         pen = _F[penalty_row]
         pairs = (coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
@@ -254,7 +264,7 @@ class InventoryKernel:
         self.flows = self._buf[: len(FLOW_FIELDS)]
         self.reward = self._buf[len(FLOW_FIELDS)]
         self._rows = (*self.flows, self.reward)
-        self._ops = (self._rows, np.minimum, np.subtract, np.multiply)  # _period's, arrays
+        self._ops = (self._rows, np.minimum, np.subtract)  # _period's, for arrays
         for name, row in zip(FLOW_FIELDS, self._rows, strict=False):
             setattr(self, name, row)
         if self._scalar:  # step1 reads and writes the one copy through memoryviews
@@ -318,22 +328,6 @@ class InventoryKernel:
         return tuple(v if v is None or isinstance(v, int) else float(v[p]) for v in self.prices)
 
     # ------------------------------------------------------------------- step
-    def _period_constants(self, coef: np.ndarray, capacity: Any) -> tuple:
-        """The constants :meth:`_period` reads, as arrays (``coef`` (F, P)) or floats."""
-        as_float = coef.ndim == 1
-        # A cost of zero (coefficient -0.0 for every product) is None: its term, -0.0
-        # times a non-negative flow, is -0.0, and _period leaves it out.
-        money = tuple(
-            None
-            if np.all(coef[r] == 0.0) and np.all(np.signbit(coef[r]))
-            else float(coef[r])
-            if as_float
-            else coef[r]
-            for r in self._reward_rows
-        )
-        share = self._apply_shared_capacity if self._shared_cap != math.inf else None
-        return (capacity if self._capped else None, share, self.backlog_mode, *money)
-
     def _period(
         self,
         c: tuple,
@@ -349,23 +343,26 @@ class InventoryKernel:
 
         Takes the state at the start of the period (``on_hand``, ``backlog``), the units
         ``ordered`` now and ``arrived`` (due now), the clearance limit and the demand;
-        ``ops`` is ``(out, minimum, subtract, multiply)``: for arrays, the kernel's rows
+        ``ops`` is ``(out, minimum, subtract)``: for arrays, the kernel's rows
         (results are written straight into them) and the NumPy ufuncs; for floats
         (``_FLOAT_OPS``), no destinations and the same operations on floats. Returns
-        the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order) and the reward.
+        the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order); the reward,
+        each flow times its price (:attr:`money`) summed in that order, follows in
+        :meth:`step` and :meth:`_reward1`.
         Written with plain operators so floats and arrays take the same IEEE operations.
         Arrays ``on_hand`` and ``backlog`` (the kernel's state rows) are updated in place;
-        the other inputs are never changed.
+        the other inputs are never changed. For arrays, every returned value is the
+        kernel's own row (passed in, or written with ``out=``) except those of
+        ``_NOT_IN_PLACE``, which :meth:`step` copies.
         """
-        cap, share, backlog_mode, m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = c
-        out, minimum, subtract, multiply = ops
-        placed = multiply(ordered > 0, 1.0, out=out[_PLACED])
+        cap, share, backlog_mode = c
+        out, minimum, subtract = ops
+        placed = minimum(ordered, 1.0, out=out[_PLACED])  # = (ordered > 0): integer-valued
         # 2) arrivals due now, the capacity rule, backlog first.
         received = arrived if cap is None else minimum(arrived, cap - on_hand, out=out[_RECEIVED])
         if share is not None:
             received = share(received, on_hand)
-        # Without a capacity rule nothing is disposed of (and adding 0 * cost, a zero,
-        # would leave the reward bit for bit the same).
+        # Without a capacity rule nothing is disposed of.
         disposed = _ZERO if received is arrived else arrived - received
         on_hand += received
         if backlog_mode:
@@ -374,7 +371,7 @@ class InventoryKernel:
             on_hand -= sold
         # 3) clearance, then demand served from stock
         no_clearance = isinstance(clearance, float | int) and clearance == 0
-        if no_clearance:  # (skipping it leaves every result bit for bit the same)
+        if no_clearance:  # (skipping it leaves every flow bit for bit the same)
             cleared = _ZERO
         else:
             cleared = minimum(clearance, on_hand, out=out[_CLEARED])
@@ -386,29 +383,29 @@ class InventoryKernel:
             sold += served
             backlog += unmet
             lost = _ZERO
-            penalized = backlog
         else:
             sold, lost = served, unmet
-            penalized = lost
-        # 4) money: the sum of each flow times its price, in FLOW_FIELDS order. Terms
-        # that are -0.0 by construction (a zero cost, None; no flow, _ZERO) are left out:
-        # x + -0.0 and -0.0 + x are x, bit for bit.
-        reward = -0.0 if m_ord is None else multiply(ordered, m_ord, out=out[_REWARD])
-        if m_fix is not None:
-            reward += placed * m_fix
-        if disposed is not _ZERO and m_disp is not None:
-            reward += disposed * m_disp
-        if not no_clearance:
-            reward += cleared * m_clear
-        reward += sold * m_sold  # (a price: always in; a zero price gives +0.0)
-        if m_pen is not None:
-            reward += penalized * m_pen
-        if m_hold is not None:
-            reward += on_hand * m_hold
         return (
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
-            backlog, on_hand, demand, reward,
+            backlog, on_hand, demand,
         )  # fmt: skip
+
+    def _reward1(self, rows: tuple[float, ...]) -> float:
+        """The reward of one copy's period from its flows as floats (:meth:`step1`).
+
+        The sum of each money row times its price, in :data:`FLOW_FIELDS` order, as
+        :meth:`step` sums them for arrays. It also leaves out the flows that are zero
+        by construction (``_ZERO``), whose rows :meth:`step` adds, which changes no
+        result: such a term is -0.0 (a cost), and ``x + -0.0`` is ``x``, or +0.0 (no
+        clearance), and ``x + 0.0`` is ``x`` but for ``x = -0.0``, which the sold term
+        after it (never -0.0, always in) turns into +0.0 in both sums alike.
+        """
+        reward = -0.0
+        for row, price in self._money1:
+            flow = rows[row]
+            if flow is not _ZERO:
+                reward += flow * price
+        return reward
 
     def step(
         self,
@@ -462,18 +459,26 @@ class InventoryKernel:
             self._consts, self.on_hand, self.backlog, ordered, self.arrived, clearance,
             self.demand, self._ops,
         )  # fmt: skip
-        zeroed = self._zeroed
-        for i, (row, value) in enumerate(zip(self._rows, rows, strict=True)):
-            if value is row:  # rows passed in unchanged or written in place need no copy
+        own, zeroed = self._rows, self._zeroed
+        for i in _NOT_IN_PLACE:  # (_period writes every other row in place)
+            value, row = rows[i], own[i]
+            if value is row:  # written in place: no copy
                 zeroed[i] = False
-                continue
-            if value is _ZERO:  # zero by construction: the row stays zero
+            elif value is _ZERO:  # zero by construction: the row stays zero
                 if not zeroed[i]:
                     row.fill(0.0)
                     zeroed[i] = True
-                continue
-            np.copyto(row, value)
-            zeroed[i] = False
+            else:
+                np.copyto(row, value)
+                zeroed[i] = False
+        # The reward: each flow times its price, summed in FLOW_FIELDS order, as
+        # _reward1 sums them (all products at once: one multiplication, then one
+        # addition per row with money; not a reduction, whose order NumPy may change).
+        money = np.multiply(self.flows, self._coef, out=self._money_buf)
+        first, second, *rest = self._money_rows
+        reward = np.add(money[first], money[second], out=self.reward)
+        for row in rest:
+            reward += money[row]
         self.period = (ptr + 1) % R
         return self.reward
 
@@ -502,6 +507,7 @@ class InventoryKernel:
             self._consts1, flat[_ON_HAND], flat[_BACKLOG], order, arrived, clearance, demand,
             _FLOAT_OPS,
         )  # fmt: skip
+        rows += (self._reward1(rows),)
         _PACK_ROWS.pack_into(flat, 0, *rows)  # = self._buf[:] = rows, at half the cost
         self.period = (ptr + 1) % R
         return rows

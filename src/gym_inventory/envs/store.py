@@ -194,11 +194,12 @@ class StoreModel:
         self._obs_t = np.zeros((len(OBS_FIELDS), B, P), dtype=np.float64)
         hl = np.array([EMA_SHORT_HALF_LIFE, EMA_LONG_HALF_LIFE])
         self._alpha = 1.0 - 0.5 ** (1.0 / hl)
+        self._alpha3 = self._alpha[:, None, None]  # (2, 1, 1): against _ema (2, B, P)
         week = np.arange(HOURS_PER_WEEK)
         self._mean_demand = np.array([s.mean(week).mean() for s in sources])
         q = params.order_quantity
-        self._seed_order = np.array([q, 0.0, 0.0])
-        self._seed_clear = np.array([0.0, 0.0, params.clearance_quantity])
+        # (order, clearance) of each seed action, one row per action
+        self._seed = np.array([[q, 0.0], [0.0, 0.0], [0.0, params.clearance_quantity]])
         self._finite_cap = np.isfinite(self.kernel.capacity).all()
         self._prices1 = [self.kernel.prices1(p) for p in range(P)]  # money_terms in floats
         #: Whether :meth:`step1` applies (one copy of one product, no coupling).
@@ -213,13 +214,16 @@ class StoreModel:
         # and writes the one copy through memoryviews.
         if "obs" not in self.__dict__:
             self.obs = self._obs_t.transpose(1, 2, 0)
+        if "_obs_t" in self.__dict__:
+            #: The two demand moving averages, a view of :attr:`obs`, shape (2, B, P).
+            self._ema = self._obs_t[_EMA_SHORT:]
         if self.scalar:
             self.obs1 = self.obs.reshape(-1)  # the one copy's observation (a view)
             self._obs1 = memoryview(self.obs1)
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
-        views = {"obs1", "_obs1", "_time1"}
+        views = {"obs1", "_obs1", "_time1", "_ema"}
         # (a subclass may have an observation of its own, and no _obs_t)
         if self.obs.base is self.__dict__.get("_obs_t", False):
             views.add("obs")
@@ -228,11 +232,6 @@ class StoreModel:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._bind_views()
-
-    @property
-    def _ema(self) -> np.ndarray:
-        """The two demand moving averages, a view of :attr:`obs`, shape (2, B, P)."""
-        return self._obs_t[_EMA_SHORT:]
 
     # --------------------------------------------------------------- spaces
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -265,7 +264,8 @@ class StoreModel:
         ``(order, clearance)`` arrays."""
         mode = self.params.action_mode
         if mode == "seed":
-            return self._seed_order.take(actions), self._seed_clear.take(actions)
+            decoded = self._seed.take(actions, axis=0)  # (B, P, 2): one gather
+            return decoded[..., 0], decoded[..., 1]
         if mode == "quantity":
             return actions, 0.0
         return np.floor(actions[..., 0] * self.params.max_order + 0.5), 0.0
@@ -301,7 +301,8 @@ class StoreModel:
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, got {actions!r}"
             )
-        if a.size and (a.min() < 0 or a.max() >= n):  # (two passes, no temporaries)
+        # One pass: as unsigned, a negative int is larger than any valid action.
+        if a.size and a.view(a.dtype.str.replace("i", "u")).max() >= n:
             bad = (a < 0) | (a >= n)
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
@@ -317,7 +318,7 @@ class StoreModel:
         self.stream.reset(rngs, index)
         self.time[idx] = 0
         self._ema[:, idx] = self._mean_demand
-        self._fill_obs(idx)
+        self._fill_obs(index)
         return self.obs
 
     def step(self, order: np.ndarray, clearance: np.ndarray | float) -> np.ndarray:
@@ -329,8 +330,8 @@ class StoreModel:
         demand, lead_u = self.stream.next()
         reward = self.kernel.step(order, clearance, demand, lead_u)
         self.time += 1
-        _smooth(self._ema, self._alpha[:, None, None], self.kernel.demand)
-        self._fill_obs(slice(None))
+        _smooth(self._ema, self._alpha3, self.kernel.demand)
+        self._fill_obs(None)
         return reward
 
     def step1(self, order: float, clearance: float) -> tuple[float, ...]:
@@ -354,23 +355,26 @@ class StoreModel:
         )
         return rows
 
-    def _fill_obs(self, idx: Any) -> None:
+    def _fill_obs(self, index: Any) -> None:
+        """Fill the observation of the copies in ``index`` (``None``: all) but the EMAs."""
         k = self.kernel
         o = self._obs_t
-        every = isinstance(idx, slice) and idx == slice(None)
-        if every:  # in_transit summed in place
+        if index is None:  # every copy: in_transit summed in place, rows copied
+            idx = slice(None)
             k.in_transit(out=o[_IN_TRANSIT])
-            head = _obs_head(k._buf, None)
+            for j, column in enumerate(_obs_head(k._buf, None)):
+                if column is not None:
+                    np.copyto(o[j], column)
         else:
+            idx = index
             head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))
-        for j, column in enumerate(head):
-            if column is not None:
+            for j, column in enumerate(head):
                 o[j, idx] = column
         time = self.time[idx]
         if time.size == 1 or (time.size and time.min() == time.max()):  # one row for all
-            o[len(head) : _EMA_SHORT, idx] = self._tf[time.item(0) % HOURS_PER_WEEK, :, None, None]
+            o[_HOUR_SIN:_EMA_SHORT, idx] = self._tf[time.item(0) % HOURS_PER_WEEK, :, None, None]
         else:
-            o[len(head) : _EMA_SHORT, idx] = self._tf[time % HOURS_PER_WEEK].T[:, :, None]
+            o[_HOUR_SIN:_EMA_SHORT, idx] = self._tf[time % HOURS_PER_WEEK].T[:, :, None]
 
     @staticmethod
     def _info(rows: Any, in_transit: Any, prices: tuple) -> dict[str, Any]:
@@ -431,7 +435,7 @@ class StoreModel:
 
 _FLOW = {name: i for i, name in enumerate(FLOW_FIELDS)}
 _EMA_SHORT, _EMA_LONG = _OBS["demand_ema_short"], _OBS["demand_ema_long"]
-_IN_TRANSIT = _OBS["in_transit"]
+_IN_TRANSIT, _HOUR_SIN = _OBS["in_transit"], _OBS["hour_sin"]
 _PACK_OBS = struct.Struct(f"{len(OBS_FIELDS)}d")
 _ON_HAND, _BACKLOG, _SOLD, _UNMET = (_FLOW[n] for n in ("on_hand", "backlog", "sold", "unmet"))
 

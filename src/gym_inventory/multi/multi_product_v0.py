@@ -64,6 +64,8 @@ SHARED_OBS_FIELDS: tuple[str, ...] = (
 #: One agent's observation entries: its product's ``Inventory-v0`` observation, then the
 #: shared entries.
 AGENT_OBS_FIELDS: tuple[str, ...] = OBS_FIELDS + SHARED_OBS_FIELDS
+#: The kernel's flow rows the period's spend is made of: ``ordered``, ``orders_placed``.
+_SPEND = slice(FLOW_FIELDS.index("ordered"), FLOW_FIELDS.index("orders_placed") + 1)
 
 #: Keys of each agent's ``info`` (the same as ``Inventory-v0``'s, plus ``requested``).
 INFO_FIELDS: tuple[str, ...] = (
@@ -300,7 +302,9 @@ class MultiProductEnv(ParallelEnv):
     name or an action outside the agent's space raises
     :class:`gym_inventory.errors.ActionError` naming the agent; nothing is stepped and
     nothing is clipped. :meth:`step_arrays` takes all actions as one array of shape
-    ``(N,)`` (``(N, 1)`` in continuous mode), in agent order.
+    ``(N,)`` (``(N, 1)`` in continuous mode), in agent order, and returns the
+    observations as one ``(N, 14)`` array; :meth:`reset_arrays` starts an episode the
+    same way (the batched path builds no dicts).
 
     ## Observation Space
 
@@ -532,14 +536,33 @@ class MultiProductEnv(ParallelEnv):
         # model's observation is cast in one pass and each shared entry is one fill;
         # ``_obs`` is its (N, entries) view, one row per agent.
         self._obs_t = np.zeros((len(AGENT_OBS_FIELDS), N), dtype=np.float32)
-        self._obs = self._obs_t.T
-        self._shared_t = self._obs_t[len(OBS_FIELDS) :]
+        self._shared = np.zeros((len(SHARED_OBS_FIELDS), 1))  # the shared entries, filled
+        # Cost of each unit ordered and each order placed (kernel rows ordered and
+        # orders_placed, adjacent): the period's spend is one dot product.
+        self._spend_coef = np.concatenate([self._unit_cost, self._fixed_cost])
+        self._bind_views()
         self._rewards = np.zeros(N)
         self._requested = np.zeros(N)
         self.np_random, _ = seeding.np_random()
         self.np_random_seed: int | None = None
         self.time = 0
         self._started = False
+
+    def _bind_views(self) -> None:
+        # Views of the buffers, rebuilt after unpickling (pickle copies views).
+        self._obs = self._obs_t.T
+        self._shared_t = self._obs_t[len(OBS_FIELDS) :]
+        self._model_obs = self.model._obs_t[:, 0]  # (entries, N) float64
+        self._spend_rows = self.model.kernel._buf[_SPEND, 0].reshape(-1)  # (a view)
+
+    _VIEWS = frozenset(("_obs", "_shared_t", "_model_obs", "_spend_rows"))
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bind_views()
 
     # ------------------------------------------------------------ spaces
     def observation_space(self, agent: str) -> spaces.Box:
@@ -567,6 +590,21 @@ class MultiProductEnv(ParallelEnv):
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
         """Start an episode; ``seed`` reseeds ``np_random`` (the only randomness)."""
+        obs = self.reset_arrays(seed, options).copy(order="C")
+        infos: dict[str, dict] = {a: {} for a in self.agents}
+        return dict(zip(self.agents, obs, strict=True)), infos
+
+    def reset_arrays(
+        self, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> np.ndarray:
+        """:meth:`reset` for the batched path: the observations as one array.
+
+        Returns
+        -------
+        observations : ndarray, shape (n_products, 14), float32
+            One row per agent, as :meth:`step_arrays` returns them (**a buffer
+            overwritten by the next step**).
+        """
         if seed is not None:
             self.np_random, self.np_random_seed = seeding.np_random(seed)
         self.model.reset([self.np_random])
@@ -575,9 +613,7 @@ class MultiProductEnv(ParallelEnv):
         self.agents = self.possible_agents[:]
         self._requested.fill(0.0)
         self._fill_obs()
-        obs = self._obs.copy(order="C")
-        infos: dict[str, dict] = {a: {} for a in self.agents}
-        return dict(zip(self.agents, obs, strict=True)), infos
+        return self._obs
 
     # ------------------------------------------------------------ batched path
     def step_arrays(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, bool]:
@@ -653,22 +689,18 @@ class MultiProductEnv(ParallelEnv):
         return self._obs, self._rewards, False, truncated
 
     def _fill_obs(self) -> None:
-        model = self.model
-        k = model.kernel
-        own = model.obs[0].T  # (entries, N), each entry a contiguous row
+        own = self._model_obs  # (entries, N), each entry a contiguous row
         np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
-        warehouse = inbound = 0.0
+        shared = self._shared
         if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
-            warehouse, inbound = (own[:2].sum(axis=1) / self._cap).tolist()
+            own[:2].sum(axis=1, out=shared[:2, 0])
+            shared[:2] /= self._cap
         if math.isfinite(self._budget) and self._budget > 0:
-            spent = k.ordered[0] @ self._unit_cost + k.orders_placed[0] @ self._fixed_cost
-            left = max(0.0, 1.0 - spent / self._budget)
+            spent = float(self._spend_rows @ self._spend_coef)
+            shared[2] = max(0.0, 1.0 - spent / self._budget)
         else:
-            left = 0.0 if self._budget == 0 else 1.0
-        sh = self._shared_t
-        sh[0].fill(warehouse)
-        sh[1].fill(inbound)
-        sh[2].fill(left)
+            shared[2] = 0.0 if self._budget == 0 else 1.0
+        np.copyto(self._shared_t, shared, casting="same_kind")  # each entry to every agent
 
     # ------------------------------------------------------------ dict API
     def step(

@@ -186,7 +186,7 @@ def test_reset_arrays_matches_reset():
         obs_a = a.reset_arrays(seed=seed)
         assert obs_a.shape == (5, len(AGENT_OBS_FIELDS)) and obs_a.dtype == np.float32
         obs_b, infos = b.reset(seed=seed)
-        assert a.agents == b.agents == b.possible_agents and infos == dict.fromkeys(b.agents, {})
+        assert a.agents == b.agents == b.possible_agents and infos == {x: {} for x in b.agents}
         np.testing.assert_array_equal(obs_a, np.stack(list(obs_b.values())))
         for t in range(200):  # past the end: both need a reset
             if not a.agents:

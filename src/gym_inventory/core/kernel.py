@@ -239,14 +239,17 @@ class InventoryKernel:
         )
         if len(self._money_rows) < 2:  # (step adds at least two rows; sold is always in)
             self._money_rows = (_F["ordered"], *self._money_rows)
-        # The constants of _period (per-product arrays for step, floats for step1) and
-        # step1's reward: the rows with money and their prices.
+        # The constants of _period: per-product arrays for step, floats for step1.
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None
         cap = self.capacity if self._capped else None
         self._consts = (cap, share, self.backlog_mode)
         if self._scalar:
             self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode)
-            self._money1 = tuple((r, float(coef[r, 0, 0])) for r in self._money_rows)
+            # _reward1's prices of the money rows (None: a cost of zero), penalised row
+            self._money1 = (
+                *(float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows),
+                _F[penalty_row],
+            )
         # The prices money_terms multiplies the flows by (costs positive), per product.
         pen = _F[penalty_row]
         pairs = (coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
@@ -400,11 +403,20 @@ class InventoryKernel:
         clearance), and ``x + 0.0`` is ``x`` but for ``x = -0.0``, which the sold term
         after it (never -0.0, always in) turns into +0.0 in both sums alike.
         """
-        reward = -0.0
-        for row, price in self._money1:
-            flow = rows[row]
-            if flow is not _ZERO:
-                reward += flow * price
+        m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold, pen_row = self._money1
+        ordered, placed, _, _, disposed, cleared, sold, *_, on_hand, _ = rows
+        reward = -0.0 if m_ord is None else ordered * m_ord
+        if m_fix is not None:
+            reward += placed * m_fix
+        if m_disp is not None and disposed is not _ZERO:
+            reward += disposed * m_disp
+        if cleared is not _ZERO:
+            reward += cleared * m_clear
+        reward += sold * m_sold
+        if m_pen is not None:
+            reward += rows[pen_row] * m_pen
+        if m_hold is not None:
+            reward += on_hand * m_hold
         return reward
 
     def step(

@@ -222,7 +222,7 @@ class InventoryKernel:
         coef[_F["ordered"], 0] = -self._unit_cost
         coef[_F["orders_placed"], 0] = -self._fixed_cost
         coef[_F["disposed"], 0] = -_per_product(configs, "disposal_cost")
-        # (+ 0.0: a price of -0.0 is +0.0, so the sold term is never -0.0; see _reward1)
+        # (+ 0.0: a price of -0.0 is +0.0, so the sold term is never -0.0; see step1)
         coef[_F["cleared"], 0] = _per_product(configs, "clearance_price") + 0.0
         coef[_F["sold"], 0] = _per_product(configs, "price") + 0.0
         penalty_row = "backlog" if self.backlog_mode else "lost"
@@ -245,7 +245,7 @@ class InventoryKernel:
         self._consts = (cap, share, self.backlog_mode)
         if self._scalar:
             self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode)
-            # _reward1's prices of the money rows (None: a cost of zero), penalised row
+            # step1's prices of the money rows (None: a cost of zero), penalised row
             self._money1 = (
                 *(float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows),
                 _F[penalty_row],
@@ -351,7 +351,7 @@ class InventoryKernel:
         (``_FLOAT_OPS``), no destinations and the same operations on floats. Returns
         the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order); the reward,
         each flow times its price (:attr:`money`) summed in that order, follows in
-        :meth:`step` and :meth:`_reward1`.
+        :meth:`step` and :meth:`step1`.
         Written with plain operators so floats and arrays take the same IEEE operations.
         Arrays ``on_hand`` and ``backlog`` (the kernel's state rows) are updated in place;
         the other inputs are never changed. For arrays, every returned value is the
@@ -392,32 +392,6 @@ class InventoryKernel:
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
             backlog, on_hand, demand,
         )  # fmt: skip
-
-    def _reward1(self, rows: tuple[float, ...]) -> float:
-        """The reward of one copy's period from its flows as floats (:meth:`step1`).
-
-        The sum of each money row times its price, in :data:`FLOW_FIELDS` order, as
-        :meth:`step` sums them for arrays. It also leaves out the flows that are zero
-        by construction (``_ZERO``), whose rows :meth:`step` adds, which changes no
-        result: such a term is -0.0 (a cost), and ``x + -0.0`` is ``x``, or +0.0 (no
-        clearance), and ``x + 0.0`` is ``x`` but for ``x = -0.0``, which the sold term
-        after it (never -0.0, always in) turns into +0.0 in both sums alike.
-        """
-        m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold, pen_row = self._money1
-        ordered, placed, _, _, disposed, cleared, sold, *_, on_hand, _ = rows
-        reward = -0.0 if m_ord is None else ordered * m_ord
-        if m_fix is not None:
-            reward += placed * m_fix
-        if m_disp is not None and disposed is not _ZERO:
-            reward += disposed * m_disp
-        if cleared is not _ZERO:
-            reward += cleared * m_clear
-        reward += sold * m_sold
-        if m_pen is not None:
-            reward += rows[pen_row] * m_pen
-        if m_hold is not None:
-            reward += on_hand * m_hold
-        return reward
 
     def step(
         self,
@@ -484,7 +458,7 @@ class InventoryKernel:
                 np.copyto(row, value)
                 zeroed[i] = False
         # The reward: each flow times its price, summed in FLOW_FIELDS order, as
-        # _reward1 sums them (all products at once: one multiplication, then one
+        # step1 sums them (all products at once: one multiplication, then one
         # addition per row with money; not a reduction, whose order NumPy may change).
         money = np.multiply(self.flows, self._coef, out=self._money_buf)
         first, second, *rest = self._money_rows
@@ -519,7 +493,26 @@ class InventoryKernel:
             self._consts1, flat[_ON_HAND], flat[_BACKLOG], order, arrived, clearance, demand,
             _FLOAT_OPS,
         )  # fmt: skip
-        rows += (self._reward1(rows),)
+        # The reward: the money rows times their prices, summed in FLOW_FIELDS order as
+        # step sums them. Left out here: the flows that are zero by construction
+        # (_ZERO), whose rows step adds, which changes no result: such a term is -0.0
+        # (a cost), and x + -0.0 is x, or +0.0 (no clearance), and x + 0.0 is x but for
+        # x = -0.0, which the sold term after it (never -0.0) makes +0.0 in both sums.
+        m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold, pen_row = self._money1
+        reward = -0.0 if m_ord is None else order * m_ord
+        if m_fix is not None:
+            reward += rows[_PLACED] * m_fix
+        disposed, cleared, sold = rows[_DISPOSED : _SOLD + 1]
+        if m_disp is not None and disposed is not _ZERO:
+            reward += disposed * m_disp
+        if cleared is not _ZERO:
+            reward += cleared * m_clear
+        reward += sold * m_sold
+        if m_pen is not None:
+            reward += rows[pen_row] * m_pen
+        if m_hold is not None:
+            reward += rows[_ON_HAND] * m_hold
+        rows += (reward,)
         _PACK_ROWS.pack_into(flat, 0, *rows)  # = self._buf[:] = rows, at half the cost
         self.period = (ptr + 1) % R
         return rows

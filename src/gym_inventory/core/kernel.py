@@ -231,21 +231,28 @@ class InventoryKernel:
         self._coef = coef
         self._money_buf = np.zeros((len(FLOW_FIELDS), B, P))  # step's flows * coef
         # The rows with money, in FLOW_FIELDS order (the reward is their sum in this
-        # order), but for a cost of zero for every product (each term -0.0: left out).
+        # order), but for those priced zero for every product, whose terms change no
+        # result (see step1), and always with sold.
         money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold")
         money_rows = tuple(_F[n] for n in (*money_rows, penalty_row, "on_hand"))
-        self._money_rows = tuple(
-            r for r in money_rows if not (np.all(coef[r] == 0) and np.all(np.signbit(coef[r])))
-        )
-        if len(self._money_rows) < 2:  # (step adds at least two rows; sold is always in)
+        self._money_rows = tuple(r for r in money_rows if r == _SOLD or np.any(coef[r] != 0))
+        if len(self._money_rows) < 2:  # (step adds at least two rows; 0 * -unit is -0.0)
             self._money_rows = (_F["ordered"], *self._money_rows)
+        # ... as runs of adjacent rows (slices), each multiplied by its prices in one call
+        runs: list[list[int]] = []
+        for r in self._money_rows:
+            if runs and runs[-1][-1] == r - 1:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        self._money_runs = tuple(slice(run[0], run[-1] + 1) for run in runs)
         # The constants of _period: per-product arrays for step, floats for step1.
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None
         cap = self.capacity if self._capped else None
         self._consts = (cap, share, self.backlog_mode)
         if self._scalar:
             self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode)
-            # step1's prices of the money rows (None: a cost of zero), penalised row
+            # step1's prices of the money rows (None: priced zero, left out), penalised row
             self._money1 = (
                 *(float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows),
                 _F[penalty_row],
@@ -458,9 +465,11 @@ class InventoryKernel:
                 np.copyto(row, value)
                 zeroed[i] = False
         # The reward: each flow times its price, summed in FLOW_FIELDS order, as
-        # step1 sums them (all products at once: one multiplication, then one
-        # addition per row with money; not a reduction, whose order NumPy may change).
-        money = np.multiply(self.flows, self._coef, out=self._money_buf)
+        # step1 sums them (all products at once: a multiplication per run of rows,
+        # then an addition per row; not a reduction, whose order NumPy may change).
+        money, flows, coef = self._money_buf, self.flows, self._coef
+        for run in self._money_runs:
+            np.multiply(flows[run], coef[run], out=money[run])
         first, second, *rest = self._money_rows
         reward = np.add(money[first], money[second], out=self.reward)
         for row in rest:
@@ -494,10 +503,11 @@ class InventoryKernel:
             _FLOAT_OPS,
         )  # fmt: skip
         # The reward: the money rows times their prices, summed in FLOW_FIELDS order as
-        # step sums them. Left out here: the flows that are zero by construction
-        # (_ZERO), whose rows step adds, which changes no result: such a term is -0.0
-        # (a cost), and x + -0.0 is x, or +0.0 (no clearance), and x + 0.0 is x but for
-        # x = -0.0, which the sold term after it (never -0.0) makes +0.0 in both sums.
+        # step sums them. Terms left out, here or in both, change no result: the flows
+        # that are zero by construction (_ZERO, whose rows step adds) and the rows
+        # priced zero (None) give -0.0 (a cost), and x + -0.0 is x, or +0.0 (revenue,
+        # before sold), and x + 0.0 is x but for x = -0.0, which the sold term after it
+        # (never -0.0: always in, price +0.0 or more) makes +0.0 in both sums alike.
         m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold, pen_row = self._money1
         reward = -0.0 if m_ord is None else order * m_ord
         if m_fix is not None:
@@ -505,7 +515,7 @@ class InventoryKernel:
         disposed, cleared, sold = rows[_DISPOSED : _SOLD + 1]
         if m_disp is not None and disposed is not _ZERO:
             reward += disposed * m_disp
-        if cleared is not _ZERO:
+        if m_clear is not None and cleared is not _ZERO:
             reward += cleared * m_clear
         reward += sold * m_sold
         if m_pen is not None:

@@ -238,13 +238,21 @@ class InventoryKernel:
         self._money_rows = tuple(r for r in money_rows if r == _SOLD or np.any(coef[r] != 0))
         if len(self._money_rows) < 2:  # (step adds at least two rows; 0 * -unit is -0.0)
             self._money_rows = (_F["ordered"], *self._money_rows)
-        # ... as runs of adjacent rows (slices), each multiplied by its prices in one call
-        runs: list[list[int]] = []
-        for r in self._money_rows:
-            if runs and runs[-1][-1] == r - 1:
+        # ... and the rows step multiplies by their prices: runs of adjacent rows, one
+        # call each, or all rows from the first to the last in one call, whichever
+        # costs less (a call costs about as much as multiplying 1,500 numbers).
+        runs = [[self._money_rows[0]]]
+        for r in self._money_rows[1:]:
+            if r == runs[-1][-1] + 1:
                 runs[-1].append(r)
             else:
                 runs.append([r])
+        span = [self._money_rows[0], self._money_rows[-1]]
+        if (
+            len(runs) * 1500 + len(self._money_rows) * B * P
+            > 1500 + (span[1] - span[0] + 1) * B * P
+        ):
+            runs = [span]
         self._money_runs = tuple(slice(run[0], run[-1] + 1) for run in runs)
         # The constants of _period: per-product arrays for step, floats for step1.
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None

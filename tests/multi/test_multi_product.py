@@ -216,6 +216,19 @@ def test_copied_env_steps_as_the_original(copy):
     np.testing.assert_array_equal(o2, env.step_arrays(act)[0])
 
 
+def test_requested_orders_are_kept_not_the_callers_array():
+    env = multi_product_v0.parallel_env(
+        n_products=3, action_mode="quantity", max_order=50, budget=100.0, unit_cost=5.0
+    )
+    env.reset_arrays(seed=0)
+    actions = np.array([40, 0, 20])  # more than the budget buys: scaled down
+    env.step_arrays(actions)
+    actions[:] = 7  # the caller reuses its array
+    infos = env.last_infos()
+    assert [infos[f"product_{i}"]["requested"] for i in range(3)] == [40, 0, 20]
+    assert sum(infos[f"product_{i}"]["ordered"] for i in range(3)) < 60
+
+
 def test_shared_observation_entries():
     env = multi_product_v0.parallel_env(
         n_products=3,

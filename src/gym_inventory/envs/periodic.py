@@ -92,7 +92,9 @@ class PeriodicModel(StoreModel):
         super().__init__([config], [source], params, batch_size, CouplingConfig())
         # Copy-major (the vector env's float32 observation is one cast of it); ``obs1`` is
         # the one copy's (scalar fast path).
-        del self._obs_t, self._ema  # (the store's observation)
+        del self._obs_t  # (the store's observation, and its views)
+        for name in self._OBS_VIEWS:
+            delattr(self, name)
         self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
         self._bind_views()
 

@@ -189,6 +189,7 @@ class StoreModel:
         self.batch_size, self.n_products = B, P
         self.time = np.zeros(B, dtype=np.int64)  # periods elapsed in each copy's episode
         self._tf = time_features(params.start_hour)
+        self._tf4 = self._tf[:, :, None, None]  # each hour's features against (4, B, P)
         # Stored entry-major (obs_dim, B, P) so each entry is one contiguous array;
         # ``obs`` is the (B, P, obs_dim) view of it.
         self._obs_t = np.zeros((len(OBS_FIELDS), B, P), dtype=np.float64)
@@ -209,21 +210,29 @@ class StoreModel:
             self._alpha1 = tuple(self._alpha.tolist())
         self._bind_views()
 
+    #: Views of the store's observation (``_obs_t``), which a subclass without it deletes.
+    _OBS_VIEWS = ("_ema", "_head", "_tf_entries")
+
     def _bind_views(self) -> None:
         # Views of the buffers, rebuilt after unpickling (pickle copies views); step1 reads
         # and writes the one copy through memoryviews.
         if "obs" not in self.__dict__:
             self.obs = self._obs_t.transpose(1, 2, 0)
         if "_obs_t" in self.__dict__:
+            o = self._obs_t
             #: The two demand moving averages, a view of :attr:`obs`, shape (2, B, P).
-            self._ema = self._obs_t[_EMA_SHORT:]
+            self._ema = o[_EMA_SHORT:]
+            # _fill_obs's (entry, kernel row) pairs, and the time features' entries
+            head = _obs_head(self.kernel._buf, None)
+            self._head = tuple((o[j], row) for j, row in enumerate(head) if row is not None)
+            self._tf_entries = o[_HOUR_SIN:_EMA_SHORT]
         if self.scalar:
             self.obs1 = self.obs.reshape(-1)  # the one copy's observation (a view)
             self._obs1 = memoryview(self.obs1)
             self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
-        views = {"obs1", "_obs1", "_time1", "_ema"}
+        views = {"obs1", "_obs1", "_time1", *self._OBS_VIEWS}
         # (a subclass may have an observation of its own, and no _obs_t)
         if self.obs.base is self.__dict__.get("_obs_t", False):
             views.add("obs")
@@ -360,11 +369,13 @@ class StoreModel:
         k = self.kernel
         o = self._obs_t
         if index is None:  # every copy: in_transit summed in place, rows copied
-            idx = slice(None)
             k.in_transit(out=o[_IN_TRANSIT])
-            for j, column in enumerate(_obs_head(k._buf, None)):
-                if column is not None:
-                    np.copyto(o[j], column)
+            for entry, row in self._head:
+                np.copyto(entry, row)
+            if self.batch_size == 1:
+                np.copyto(self._tf_entries, self._tf4[self.time.item() % HOURS_PER_WEEK])
+                return
+            idx = slice(None)
         else:
             idx = index
             head = _obs_head(k._buf[:, idx], k.pipeline[:, idx].sum(axis=0))

@@ -536,7 +536,6 @@ class MultiProductEnv(ParallelEnv):
         # model's observation is cast in one pass and each shared entry is one fill;
         # ``_obs`` is its (N, entries) view, one row per agent.
         self._obs_t = np.zeros((len(AGENT_OBS_FIELDS), N), dtype=np.float32)
-        self._shared = np.zeros((len(SHARED_OBS_FIELDS), 1))  # the shared entries, filled
         # Cost of each unit ordered and each order placed (kernel rows ordered and
         # orders_placed, adjacent): the period's spend is one dot product.
         self._spend_coef = np.concatenate([self._unit_cost, self._fixed_cost])
@@ -552,10 +551,11 @@ class MultiProductEnv(ParallelEnv):
         # Views of the buffers, rebuilt after unpickling (pickle copies views).
         self._obs = self._obs_t.T
         self._shared_t = self._obs_t[len(OBS_FIELDS) :]
+        self._shared_rows = tuple(self._shared_t)  # each shared entry, one row
         self._model_obs = self.model._obs_t[:, 0]  # (entries, N) float64
         self._spend_rows = self.model.kernel._buf[_SPEND, 0].reshape(-1)  # (a view)
 
-    _VIEWS = frozenset(("_obs", "_shared_t", "_model_obs", "_spend_rows"))
+    _VIEWS = frozenset(("_obs", "_shared_t", "_shared_rows", "_model_obs", "_spend_rows"))
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
@@ -611,7 +611,7 @@ class MultiProductEnv(ParallelEnv):
         self.time = 0
         self._started = True
         self.agents = self.possible_agents[:]
-        self._requested.fill(0.0)
+        self._requested = np.zeros(self.n_products)
         self._fill_obs()
         return self._obs
 
@@ -675,7 +675,9 @@ class MultiProductEnv(ParallelEnv):
     def _step(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, bool]:
         model = self.model
         order, clearance = model.decode(a)
-        np.copyto(self._requested, order[0])
+        # the orders before the budget rule (for infos): decoded into a new array, but in
+        # quantity mode, where they are the actions themselves (maybe the caller's)
+        self._requested = order[0].copy() if order is a else order[0]
         reward = model.step(order, clearance)[0]
         if self.reward_mode == "team":
             self._rewards.fill(reward.sum())
@@ -691,16 +693,19 @@ class MultiProductEnv(ParallelEnv):
     def _fill_obs(self) -> None:
         own = self._model_obs  # (entries, N), each entry a contiguous row
         np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
-        shared = self._shared
+        warehouse, inbound, budget_left = self._shared_rows
         if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
-            own[:2].sum(axis=1, out=shared[:2, 0])
-            shared[:2] /= self._cap
+            on_hand, in_transit = own[:2].sum(axis=1).tolist()
+            warehouse.fill(on_hand / self._cap)
+            inbound.fill(in_transit / self._cap)
+        else:
+            warehouse.fill(0.0)
+            inbound.fill(0.0)
         if math.isfinite(self._budget) and self._budget > 0:
             spent = float(self._spend_rows @ self._spend_coef)
-            shared[2] = max(0.0, 1.0 - spent / self._budget)
+            budget_left.fill(max(0.0, 1.0 - spent / self._budget))
         else:
-            shared[2] = 0.0 if self._budget == 0 else 1.0
-        np.copyto(self._shared_t, shared, casting="same_kind")  # each entry to every agent
+            budget_left.fill(0.0 if self._budget == 0 else 1.0)
 
     # ------------------------------------------------------------ dict API
     def step(

@@ -257,9 +257,11 @@ class InventoryKernel:
         # The constants of _period: per-product arrays for step, floats for step1.
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None
         cap = self.capacity if self._capped else None
-        self._consts = (cap, share, self.backlog_mode)
+        # (ones as an array: np.minimum with an array is faster than with a scalar)
+        self._ones = np.ones((B, P))
+        self._consts = (cap, share, self.backlog_mode, self._ones)
         if self._scalar:
-            self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode)
+            self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode, 1.0)
             # step1's prices of the money rows (None: priced zero, left out), penalised row
             self._money1 = (
                 *(float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows),
@@ -373,9 +375,9 @@ class InventoryKernel:
         kernel's own row (passed in, or written with ``out=``) except those of
         ``_NOT_IN_PLACE``, which :meth:`step` copies.
         """
-        cap, share, backlog_mode = c
+        cap, share, backlog_mode, one = c
         out, minimum, subtract = ops
-        placed = minimum(ordered, 1.0, out=out[_PLACED])  # = (ordered > 0): integer-valued
+        placed = minimum(ordered, one, out=out[_PLACED])  # = (ordered > 0): integer-valued
         # 2) arrivals due now, the capacity rule, backlog first.
         received = arrived if cap is None else minimum(arrived, cap - on_hand, out=out[_RECEIVED])
         if share is not None:
@@ -539,7 +541,8 @@ class InventoryKernel:
     def _apply_budget(self) -> None:
         q = self.ordered
         var = q @ self._unit_cost
-        fix = np.minimum(q, 1.0) @ self._fixed_cost  # = (q > 0) as floats (q integer-valued)
+        # = (q > 0) as floats (q integer-valued), in the placed row (_period rewrites it)
+        fix = np.minimum(q, self._ones, out=self.orders_placed) @ self._fixed_cost
         if self.batch_size == 1:  # one copy: the same operations on its floats
             v, x = var.item(), fix.item()
             if v + x > self._budget:

@@ -195,7 +195,9 @@ class StoreModel:
         self._obs_t = np.zeros((len(OBS_FIELDS), B, P), dtype=np.float64)
         hl = np.array([EMA_SHORT_HALF_LIFE, EMA_LONG_HALF_LIFE])
         self._alpha = 1.0 - 0.5 ** (1.0 / hl)
-        self._alpha3 = self._alpha[:, None, None]  # (2, 1, 1): against _ema (2, B, P)
+        # each EMA's smoothing for every copy and product, (2, B, P), and step's scratch
+        self._alpha_bp = np.repeat(self._alpha, B * P).reshape(2, B, P)
+        self._ema_step = np.zeros((2, B, P))
         week = np.arange(HOURS_PER_WEEK)
         self._mean_demand = np.array([s.mean(week).mean() for s in sources])
         q = params.order_quantity
@@ -226,10 +228,11 @@ class StoreModel:
             head = _obs_head(self.kernel._buf, None)
             self._head = tuple((o[j], row) for j, row in enumerate(head) if row is not None)
             self._tf_entries = o[_HOUR_SIN:_EMA_SHORT]
+        if self.batch_size == 1:  # the one copy's time (an int as fast to read as to write)
+            self._time1 = memoryview(self.time)
         if self.scalar:
             self.obs1 = self.obs.reshape(-1)  # the one copy's observation (a view)
             self._obs1 = memoryview(self.obs1)
-            self._time1 = memoryview(self.time)
 
     def __getstate__(self) -> dict:
         views = {"obs1", "_obs1", "_time1", *self._OBS_VIEWS}
@@ -338,8 +341,11 @@ class StoreModel:
         """
         demand, lead_u = self.stream.next()
         reward = self.kernel.step(order, clearance, demand, lead_u)
-        self.time += 1
-        _smooth(self._ema, self._alpha3, self.kernel.demand)
+        if self.batch_size == 1:
+            self._time1[0] += 1
+        else:
+            self.time += 1
+        _smooth(self._ema, self._alpha_bp, self.kernel.demand, self._ema_step)
         self._fill_obs(None)
         return reward
 
@@ -373,7 +379,7 @@ class StoreModel:
             for entry, row in self._head:
                 np.copyto(entry, row)
             if self.batch_size == 1:
-                np.copyto(self._tf_entries, self._tf4[self.time.item() % HOURS_PER_WEEK])
+                np.copyto(self._tf_entries, self._tf4[self._time1[0] % HOURS_PER_WEEK])
                 return
             idx = slice(None)
         else:
@@ -456,7 +462,12 @@ def _obs_head(rows: Any, in_transit: Any) -> tuple:
     return rows[_ON_HAND], in_transit, rows[_BACKLOG], rows[_SOLD], rows[_UNMET]
 
 
-def _smooth(ema: Any, alpha: Any, demand: Any) -> Any:
-    """One step of the demand moving averages (floats, or arrays updated in place)."""
-    ema += alpha * (demand - ema)
-    return ema
+def _smooth(ema: Any, alpha: Any, demand: Any, scratch: np.ndarray | None = None) -> Any:
+    """One step of the demand moving averages: floats, or arrays updated in place (the
+    same operations through ``scratch``, an array of ``ema``'s shape, when given)."""
+    if scratch is None:
+        ema += alpha * (demand - ema)
+        return ema
+    np.subtract(demand, ema, out=scratch)
+    np.multiply(scratch, alpha, out=scratch)
+    return np.add(ema, scratch, out=ema)

@@ -313,14 +313,16 @@ class StoreModel:
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, got {actions!r}"
             )
-        # One pass: as unsigned, a negative int is larger than any valid action.
-        if a.size and a.view(a.dtype.str.replace("i", "u")).max() >= n:
+        a_int = a if a.dtype == np.intp else a.astype(np.intp)
+        # One pass: as unsigned, a negative int is larger than any valid action (and so
+        # is an unsigned one too large for intp).
+        if a_int.size and a_int.view(np.uintp).max() >= n:
             bad = (a < 0) | (a >= n)
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
                 f"got {a[bad].flat[0]!r}"
             )
-        return a.astype(np.intp, copy=False)
+        return a_int
 
     # ----------------------------------------------------------------- core
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:

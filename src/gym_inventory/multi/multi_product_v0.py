@@ -662,7 +662,7 @@ class MultiProductEnv(ParallelEnv):
                 f"product, in agent order), got shape {a.shape}"
             )
         try:
-            return self.model.check_actions(a[None], (1, self.n_products))
+            return self.model.check_actions(a, self._action_shape[:1])
         except ActionError:
             for i, agent in enumerate(self.possible_agents):
                 self._check_one(agent, a[i])
@@ -677,7 +677,7 @@ class MultiProductEnv(ParallelEnv):
         order, clearance = model.decode(a)
         # the orders before the budget rule (for infos): decoded into a new array, but in
         # quantity mode, where they are the actions themselves (maybe the caller's)
-        self._requested = order[0].copy() if order is a else order[0]
+        self._requested = order.copy() if order is a else order
         reward = model.step(order, clearance)[0]
         if self.reward_mode == "team":
             self._rewards.fill(reward.sum())
@@ -775,7 +775,7 @@ class MultiProductEnv(ParallelEnv):
                 self._check_one(agent, v)
             raise ActionError(f"actions must each have the shape of {agents[0]}'s action space")
         try:
-            return self.model.check_actions(a[None], (1, self.n_products))
+            return self.model.check_actions(a, self._action_shape[:1])
         except ActionError:
             for agent, v in zip(agents, vals, strict=True):
                 self._check_one(agent, v)

@@ -196,6 +196,25 @@ def stochastic_round(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return low + (rng.random(len(x)) < (x - low))
 
 
+def _deferred_copy(
+    rng: np.random.Generator, spare: np.random.Generator | None
+) -> np.random.Generator | None:
+    """A copy of ``rng`` (reusing ``spare``'s generator when it can) to draw a block's
+    uniforms later, or None where deferring could change the stream: only PCG64 and
+    PCG64DXSM generators without a buffered 32-bit value, which ``advance`` past the
+    block exactly as drawing it would (one 64-bit output per double)."""
+    bg = rng.bit_generator
+    if type(bg) not in (np.random.PCG64, np.random.PCG64DXSM):
+        return None
+    state = bg.state
+    if state["has_uint32"]:
+        return None
+    if spare is None or type(spare.bit_generator) is not type(bg):
+        spare = np.random.Generator(type(bg)(0))
+    spare.bit_generator.state = state
+    return spare
+
+
 class DemandStream:
     """Feeds per-period demand (and lead-time uniforms) to a batch of kernels.
 
@@ -210,7 +229,10 @@ class DemandStream:
     env (one member) and the vector env (many) therefore consume every generator
     identically, and a single product with a table draws what ``source.sample`` draws.
     :meth:`next` serves all members at once; :meth:`next1` serves a stream of one
-    member and one product as plain floats.
+    member and one product as plain floats. (With one member, many products and no
+    lead-time uniforms, a refill moves a PCG64 generator past its block at once and
+    draws the block's uniforms from a copy as :meth:`next` reaches them: the same
+    numbers, and none for periods an episode never reaches.)
 
     Parameters
     ----------
@@ -280,6 +302,11 @@ class DemandStream:
         self._done = block
         # (next1 reads the whole block as floats: drawn at once)
         self._lazy = block if self._one else _LAZY
+        # One member, no lead-time uniforms: a refill may also defer drawing its uniforms
+        # (see _draw); then ``_deferred`` draws the block's periods ``_drawn:``.
+        self._defer = batch_size == 1 and not self._one and not lead_uniforms and T > 0
+        self._deferred: np.random.Generator | None = None
+        self._drawn = block
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -334,9 +361,17 @@ class DemandStream:
         starts = [start] * len(members) if start is not None else (self.start[idx] + block).tolist()
         plug_periods: dict[int, np.ndarray] = {}
         U, views, demand = self._u, self._views, self._demand
+        defer = self._defer and everyone and self._lazy < block
         for b, first in zip(members, starts, strict=True):
             rng = self.rngs[b]
-            rng.random(out=views[b])
+            if defer and (deferred := _deferred_copy(rng, self._deferred)) is not None:
+                # the same uniforms, drawn as next() reaches them (never, for periods an
+                # episode does not reach) from a copy of rng; rng moves past them now
+                rng.bit_generator.advance(views[b].size)
+                self._deferred, self._drawn = deferred, 0
+            else:
+                rng.random(out=views[b])
+                self._drawn = block
             if self._plug:
                 if first not in plug_periods:
                     plug_periods[first] = np.arange(first, first + block)
@@ -375,6 +410,9 @@ class DemandStream:
         (members, periods) values go transposed into the period-major block.
         """
         groups, U, demand = self._pending, self._u, self._demand
+        if self._drawn < b:  # deferred uniforms (one member): draw them, in order
+            self._deferred.random(out=U[0, self._drawn : b])
+            self._drawn = b
         T = len(self._tab)
         tab = slice(None) if T == len(self.sources) else self._tab
         step = max(1, _CHUNK // ((b - a) * T))

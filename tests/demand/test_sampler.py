@@ -108,12 +108,16 @@ def test_seasonal_hours_pass_chi_square():
         assert stats.chisquare(observed, probs * len(y)).pvalue > 1e-3
 
 
-def test_float64_guide_for_large_values():
-    src = DiscreteDemand([0.25, 0.75], [2**25, 2**25 + 3])
-    assert src.demand_table().sampler.guide.dtype == np.float64
+@pytest.mark.parametrize(
+    ("low", "dtype"), [(0, np.int8), (200, np.int16), (2**25, np.int32), (2**33, np.int64)]
+)
+def test_guide_entries_hold_every_value(low, dtype):
+    src = DiscreteDemand([0.25, 0.75], [low, low + 3])
+    assert src.demand_table().sampler.guide.dtype == dtype
     x = src.sample(np.random.default_rng(0), np.arange(20_000))
-    assert set(np.unique(x).tolist()) == {2.0**25, 2.0**25 + 3}
-    assert abs((x == 2**25).mean() - 0.25) < 0.01
+    assert x.dtype == np.float64
+    assert set(np.unique(x).tolist()) == {float(low), float(low + 3)}
+    assert abs((x == low).mean() - 0.25) < 0.01
 
 
 def test_too_wide_supports_fall_back_to_direct_draws():

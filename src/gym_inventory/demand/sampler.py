@@ -205,11 +205,11 @@ class InverseCDF:
         hard = np.flatnonzero(neg)
         if hard.size:
             flat = out.reshape(-1)
-            delta = self._delta[idx.reshape(-1)[hard] >> self._shift]
+            delta = self._delta.take(idx.reshape(-1).take(hard) >> self._shift)
             pos = delta - 1
-            pos -= flat[hard]  # cdf position of the bin's first value
+            pos -= flat.take(hard)  # cdf position of the bin's first value
             if u.flags.c_contiguous:
-                uh = u.reshape(-1)[hard]
+                uh = u.reshape(-1).take(hard)
             else:
                 uh = u[np.unravel_index(hard, u.shape)]
             self._walk(uh, pos)
@@ -221,25 +221,26 @@ class InverseCDF:
         """Move each ``pos`` (in ``cdf``) up to the first threshold above its ``u``.
 
         Exact: ``u < 1`` and every row of ``cdf`` ends with an entry >= 1, so no walk
-        leaves its row. Most walks stop after 0 or 1 step: one pass over all, then
+        leaves its row. Most walks stop after 0 or 1 step: two passes over all, then
         passes over those still moving; the few long walks (the upper tail, in a row's
         last bin) look at ``_TAIL`` thresholds at a time.
         """
         cdf = self.cdf
-        moved = u >= cdf[pos]
+        pos += u >= cdf.take(pos)  # (a walk that stopped compares again and stays)
+        moved = u >= cdf.take(pos)
         pos += moved
         todo = np.flatnonzero(moved)
         while todo.size > _TAIL:
-            at = pos[todo]
-            moved = u[todo] >= cdf[at]
+            at = pos.take(todo)
+            moved = u.take(todo) >= cdf.take(at)
             at += moved
             pos[todo] = at
             todo = todo[moved]
         if todo.size:
             ahead = np.arange(_TAIL)
-            ut = u[todo, None]
+            ut = u.take(todo)[:, None]
             while todo.size:
-                at = pos[todo]
+                at = pos.take(todo)
                 below = ut >= cdf.take(at[:, None] + ahead, mode="clip")  # last entry >= 1
                 first = below.argmin(axis=1)  # the first False; 0 if all are True
                 more = (first == 0) & below[:, 0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from gym_inventory.demand import (
@@ -18,7 +20,7 @@ from gym_inventory.demand import (
     SeasonalDemand,
 )
 from gym_inventory.demand.instacart import _PoissonReplay
-from gym_inventory.demand.sampler import GUIDE_MAX, GUIDE_MIN, InverseCDF
+from gym_inventory.demand.sampler import GUIDE_MAX, GUIDE_MIN, DemandTable, InverseCDF
 
 WEEK = np.r_[np.ones(84), 3 * np.ones(84)]
 
@@ -65,6 +67,81 @@ def test_draw_is_the_inverse_cdf(name):
         for s, x in zip(states.tolist(), u.tolist(), strict=True)
     ]
     np.testing.assert_array_equal(got, want)
+
+
+def _reference(tables, periods, u):
+    """``k0 + #{i : F(i) <= u}`` per draw by ``np.searchsorted``; u is (members, periods, n)."""
+    want = np.zeros(u.shape, dtype=np.int64)
+    for j, table in enumerate(tables):
+        states = table.phase[periods % len(table.phase)]
+        for i, s in enumerate(states.tolist()):
+            want[:, i, j] = table.k0[s] + np.searchsorted(table.cdfs[s], u[:, i, j], side="right")
+    return want
+
+
+def _pmf_row(kind, mean, rng, width):
+    """One pmf row of ``width`` values: Poisson(mean), random weights, or many tiny steps."""
+    if kind == "poisson":
+        return stats.poisson.pmf(np.arange(width), mean)
+    if kind == "random":
+        return rng.dirichlet(np.full(width, 0.3))
+    pmf = np.zeros(width)  # 40 steps of 1e-6 inside one bin, then the bulk, then a tail
+    pmf[:40] = 1e-6
+    pmf[40] = 0.9
+    pmf[41:] = (1.0 - pmf.sum()) / (width - 41)
+    return pmf
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 3),
+    cycle=st.sampled_from([1, 3, 700, 5000]),  # 5000 phases x n rows: 4 or 8 bins a row
+    kinds=st.lists(st.sampled_from(["poisson", "random", "steps"]), min_size=3, max_size=3),
+    means=st.lists(st.sampled_from([0.0, 0.05, 0.47, 3.0, 50.0, 500.0]), min_size=3, max_size=3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_draw_equals_searchsorted_on_every_row(n, cycle, kinds, means, seed):
+    """Any tables, any guide size: draws equal the reference, edge uniforms included.
+
+    Uniforms: random ones, 0, the largest double below 1, every bin edge, every
+    threshold of the drawn rows and the doubles just below and above each.
+    """
+    rng = np.random.default_rng(seed)
+    width = 800
+    tables = []
+    for j in range(n):
+        S = 3
+        pmf = np.array([_pmf_row(kinds[s], means[(s + j) % 3], rng, width) for s in range(S)])
+        tables.append(
+            DemandTable.from_pmf(rng.integers(0, S, size=cycle), rng.integers(0, 5, S), pmf)
+        )
+    icdf = InverseCDF(tables)
+    M = icdf.bins
+    periods = rng.integers(0, 3 * cycle, size=24)
+    special = [0.0, np.nextafter(1.0, 0.0), *(np.arange(1, M) / M)]
+    for table in tables:
+        for c in table.cdfs:
+            inner = c[c < 1.0]
+            special += [*inner, *np.nextafter(inner, 0.0), *np.nextafter(inner, 1.0)]
+    special = np.unique(np.clip(special, 0.0, np.nextafter(1.0, 0.0)))
+    members = -(-len(special) // (24 * n)) + 2
+    u = rng.random((members, 24, n))
+    flat = u.reshape(-1)
+    flat[: len(special)] = rng.permutation(special)
+    want = _reference(tables, periods, u)
+    base = icdf.base(periods)
+    np.testing.assert_array_equal(icdf.draw(u, base), want)
+    wide = np.zeros((members, 24, n + 2))  # a non-contiguous view (as with lead uniforms)
+    wide[:, :, :n] = u
+    np.testing.assert_array_equal(icdf.draw(wide[:, :, :n], base), want)
+
+
+def test_base_views_consecutive_periods():
+    table = SOURCES["seasonal"]().demand_table()
+    icdf = InverseCDF([table])
+    for first in (0, 5, 100, 167, 168 * 3 + 150):
+        periods = range(first, first + 64)
+        np.testing.assert_array_equal(icdf.base(periods), icdf.base(np.arange(first, first + 64)))
 
 
 @pytest.mark.parametrize("name", SOURCES)

@@ -13,10 +13,13 @@ the lower half and as one minus the survival function (summed from the far tail)
 upper half, so the tail thresholds are accurate to a few ulps.
 
 Speed comes from a guide table (:class:`InverseCDF`): ``[0, 1)`` is cut into ``M`` equal
-bins per state; a bin holding no step of ``F`` stores its value, so most draws are one
-multiply and one table lookup; the few draws in bins holding a step are resolved exactly
-by walking ``F`` from the bin's first value. ``M`` only changes the speed, never a drawn
-value.
+bins per state; a bin holding no step of ``F`` stores its value ``v``, so most draws are
+one multiply and one table lookup; a bin holding a step stores ``-(v + 1)``, ``v`` its
+first value, and its draws are resolved exactly by walking ``F`` from ``v`` (most stop
+after 0 or 1 step; the long walks of a row's last bin, which holds the upper tail, compare
+32 thresholds at a time). Entries are the smallest signed integers holding every value
+(int8 for most demand: 16 bytes per row of 16 bins). ``M`` only changes the speed, never a
+drawn value.
 """
 
 from __future__ import annotations
@@ -118,9 +121,8 @@ class InverseCDF:
     Its rows are the pairs (phase, table), phase-major, so the rows of one period lie
     together in memory; :meth:`base` gives their guide offsets. ``entries`` bounds the
     size of the guide (rows x bins; between ``GUIDE_MIN`` and ``GUIDE_MAX`` entries):
-    more bins cost more to build and hold, and make draws faster. Entries are the
-    smallest signed integers holding every value (int8 for most demand), so a row of
-    16 bins takes 16 bytes. Values must be non-negative.
+    more bins cost more to build and hold, and make draws faster. Values must be
+    non-negative.
     """
 
     def __init__(self, tables: Sequence[DemandTable], entries: int = GUIDE_MIN) -> None:

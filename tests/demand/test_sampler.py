@@ -136,6 +136,12 @@ def test_draw_equals_searchsorted_on_every_row(n, cycle, kinds, means, seed):
     np.testing.assert_array_equal(icdf.draw(wide[:, :, :n], base), want)
 
 
+def test_negative_values_are_rejected():
+    table = DemandTable(np.zeros(1, dtype=np.int64), np.array([-1]), [np.array([0.5, 1.0])])
+    with pytest.raises(ValueError, match="non-negative"):
+        InverseCDF([table])
+
+
 def test_base_views_consecutive_periods():
     table = SOURCES["seasonal"]().demand_table()
     icdf = InverseCDF([table])

@@ -12,6 +12,9 @@ Two measurements, each the median of ``--repeats``:
    - ``InventoryLostSales-v0`` at ``N = 4096`` members: one ``PoissonDemand(5)`` each;
    - ``multi_product_v0`` with 1000 products: one member, 1000 Instacart sources.
 
+   The "(uniforms us)" column is the stream's ``rng.random`` calls alone, part of the
+   first figure: the draws the stream must make whatever turns them into demand.
+
 The step budget of issue 5 is 164 us per step at N = 4096 (25 M env-steps/s); issue 6's
 is 50 us per step for 1000 products (20 M product-steps/s).
 
@@ -43,7 +46,7 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
 
 
 def stream_us_per_step(sources: Sequence[DemandSource], n: int, blocks: int, repeats: int):
-    """Microseconds per step of a stream of ``n`` members, and of the old per-source draws."""
+    """Microseconds per step: the stream of ``n`` members, its uniforms alone, the old draws."""
     stream = DemandStream(sources, batch_size=n)
     rngs = [np.random.default_rng(i) for i in range(n)]
     stream.reset(rngs)
@@ -62,7 +65,14 @@ def stream_us_per_step(sources: Sequence[DemandSource], n: int, blocks: int, rep
                 for m in means:
                     rng.poisson(m)
 
-    return median_time(run, repeats) / steps * 1e6, median_time(reference, repeats) / steps * 1e6
+    buffer = np.empty((DEFAULT_BLOCK, len(sources)))
+
+    def uniforms():  # the stream's rng.random calls alone (the part no table can speed up)
+        for _ in range(blocks):
+            for rng in rngs:
+                rng.random(out=buffer)
+
+    return tuple(median_time(f, repeats) / steps * 1e6 for f in (run, uniforms, reference))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  speed-up:          {numpy / table:8.1f}x")
 
     print(f"\nDemandStream cost per step (block {DEFAULT_BLOCK}), median of {args.repeats}")
-    print(f"{'case':>34} {'tables us':>10} {'rng.poisson us':>15} {'speed-up':>9}")
+    head = ("case", "tables us", "(uniforms us)", "rng.poisson us", "speed-up")
+    print("{:>34} {:>10} {:>14} {:>15} {:>9}".format(*head))
     from gym_inventory.multi.multi_product_v0 import default_demand_sources
 
     cases = [
@@ -90,8 +101,8 @@ def main(argv: list[str] | None = None) -> None:
         ("1000 Instacart products, 1 member", default_demand_sources(1000), 1, 4),
     ]
     for name, sources, n, blocks in cases:
-        now, before = stream_us_per_step(sources, n, blocks, args.repeats)
-        print(f"{name:>34} {now:>10.1f} {before:>15.1f} {before / now:>8.1f}x")
+        now, uniforms, before = stream_us_per_step(sources, n, blocks, args.repeats)
+        print(f"{name:>34} {now:>10.1f} {uniforms:>14.1f} {before:>15.1f} {before / now:>8.1f}x")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from gym_inventory.demand import (
@@ -18,7 +20,7 @@ from gym_inventory.demand import (
     SeasonalDemand,
 )
 from gym_inventory.demand.instacart import _PoissonReplay
-from gym_inventory.demand.sampler import GUIDE_MAX, GUIDE_MIN, InverseCDF
+from gym_inventory.demand.sampler import GUIDE_MAX, GUIDE_MIN, DemandTable, InverseCDF
 
 WEEK = np.r_[np.ones(84), 3 * np.ones(84)]
 
@@ -67,6 +69,87 @@ def test_draw_is_the_inverse_cdf(name):
     np.testing.assert_array_equal(got, want)
 
 
+def _reference(tables, periods, u):
+    """``k0 + #{i : F(i) <= u}`` per draw by ``np.searchsorted``; u is (members, periods, n)."""
+    want = np.zeros(u.shape, dtype=np.int64)
+    for j, table in enumerate(tables):
+        states = table.phase[periods % len(table.phase)]
+        for i, s in enumerate(states.tolist()):
+            want[:, i, j] = table.k0[s] + np.searchsorted(table.cdfs[s], u[:, i, j], side="right")
+    return want
+
+
+def _pmf_row(kind, mean, rng, width):
+    """One pmf row of ``width`` values: Poisson(mean), random weights, or many tiny steps."""
+    if kind == "poisson":
+        return stats.poisson.pmf(np.arange(width), mean)
+    if kind == "random":
+        return rng.dirichlet(np.full(width, 0.3))
+    pmf = np.zeros(width)  # 40 steps of 1e-6 inside one bin, then the bulk, then a tail
+    pmf[:40] = 1e-6
+    pmf[40] = 0.9
+    pmf[41:] = (1.0 - pmf.sum()) / (width - 41)
+    return pmf
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 3),
+    cycle=st.sampled_from([1, 3, 700, 5000]),  # 5000 phases x n rows: 4 or 8 bins a row
+    kinds=st.lists(st.sampled_from(["poisson", "random", "steps"]), min_size=3, max_size=3),
+    means=st.lists(st.sampled_from([0.0, 0.05, 0.47, 3.0, 50.0, 500.0]), min_size=3, max_size=3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_draw_equals_searchsorted_on_every_row(n, cycle, kinds, means, seed):
+    """Any tables, any guide size: draws equal the reference, edge uniforms included.
+
+    Uniforms: random ones, 0, the largest double below 1, every bin edge, every
+    threshold of the drawn rows and the doubles just below and above each.
+    """
+    rng = np.random.default_rng(seed)
+    width = 800
+    tables = []
+    for j in range(n):
+        S = 3
+        pmf = np.array([_pmf_row(kinds[s], means[(s + j) % 3], rng, width) for s in range(S)])
+        tables.append(
+            DemandTable.from_pmf(rng.integers(0, S, size=cycle), rng.integers(0, 5, S), pmf)
+        )
+    icdf = InverseCDF(tables)
+    M = icdf.bins
+    periods = rng.integers(0, 3 * cycle, size=24)
+    special = [0.0, np.nextafter(1.0, 0.0), *(np.arange(1, M) / M)]
+    for table in tables:
+        for c in table.cdfs:
+            inner = c[c < 1.0]
+            special += [*inner, *np.nextafter(inner, 0.0), *np.nextafter(inner, 1.0)]
+    special = np.unique(np.clip(special, 0.0, np.nextafter(1.0, 0.0)))
+    members = -(-len(special) // (24 * n)) + 2
+    u = rng.random((members, 24, n))
+    flat = u.reshape(-1)
+    flat[: len(special)] = rng.permutation(special)
+    want = _reference(tables, periods, u)
+    base = icdf.base(periods)
+    np.testing.assert_array_equal(icdf.draw(u, base), want)
+    wide = np.zeros((members, 24, n + 2))  # a non-contiguous view (as with lead uniforms)
+    wide[:, :, :n] = u
+    np.testing.assert_array_equal(icdf.draw(wide[:, :, :n], base), want)
+
+
+def test_negative_values_are_rejected():
+    table = DemandTable(np.zeros(1, dtype=np.int64), np.array([-1]), [np.array([0.5, 1.0])])
+    with pytest.raises(ValueError, match="non-negative"):
+        InverseCDF([table])
+
+
+def test_base_views_consecutive_periods():
+    table = SOURCES["seasonal"]().demand_table()
+    icdf = InverseCDF([table])
+    for first in (0, 5, 100, 167, 168 * 3 + 150):
+        periods = range(first, first + 64)
+        np.testing.assert_array_equal(icdf.base(periods), icdf.base(np.arange(first, first + 64)))
+
+
 @pytest.mark.parametrize("name", SOURCES)
 def test_tables_hold_the_stated_distribution(name):
     """Each period's table is ``distribution(period)`` to 1e-13 (cut tails below 2**-53)."""
@@ -108,12 +191,16 @@ def test_seasonal_hours_pass_chi_square():
         assert stats.chisquare(observed, probs * len(y)).pvalue > 1e-3
 
 
-def test_float64_guide_for_large_values():
-    src = DiscreteDemand([0.25, 0.75], [2**25, 2**25 + 3])
-    assert src.demand_table().sampler.guide.dtype == np.float64
+@pytest.mark.parametrize(
+    ("low", "dtype"), [(0, np.int8), (200, np.int16), (2**25, np.int32), (2**33, np.int64)]
+)
+def test_guide_entries_hold_every_value(low, dtype):
+    src = DiscreteDemand([0.25, 0.75], [low, low + 3])
+    assert src.demand_table().sampler.guide.dtype == dtype
     x = src.sample(np.random.default_rng(0), np.arange(20_000))
-    assert set(np.unique(x).tolist()) == {2.0**25, 2.0**25 + 3}
-    assert abs((x == 2**25).mean() - 0.25) < 0.01
+    assert x.dtype == np.float64
+    assert set(np.unique(x).tolist()) == {float(low), float(low + 3)}
+    assert abs((x == low).mean() - 0.25) < 0.01
 
 
 def test_too_wide_supports_fall_back_to_direct_draws():

@@ -417,7 +417,7 @@ class DemandStream:
         tab = slice(None) if T == len(self.sources) else self._tab
         step = max(1, _CHUNK // ((b - a) * T))
         for first, rows in groups.items():
-            periods = np.arange(first + a, first + b)
+            periods = range(first + a, first + b)
             for cols, icdf in self._groups:
                 base = icdf.base(periods)
                 dest = tab if isinstance(cols, slice) else [self._tab[j] for j in cols]

@@ -13,10 +13,13 @@ the lower half and as one minus the survival function (summed from the far tail)
 upper half, so the tail thresholds are accurate to a few ulps.
 
 Speed comes from a guide table (:class:`InverseCDF`): ``[0, 1)`` is cut into ``M`` equal
-bins per state; a bin holding no step of ``F`` stores its value, so most draws are one
-multiply and one table lookup; the few draws in bins holding a step are resolved exactly
-by walking ``F`` from the bin's first value. ``M`` only changes the speed, never a drawn
-value.
+bins per state; a bin holding no step of ``F`` stores its value ``v``, so most draws are
+one multiply and one table lookup; a bin holding a step stores ``-(v + 1)``, ``v`` its
+first value, and its draws are resolved exactly by walking ``F`` from ``v`` (most stop
+after 0 or 1 step; the long walks of a row's last bin, which holds the upper tail, compare
+32 thresholds at a time). Entries are the smallest signed integers holding every value
+(int8 for most demand: 16 bytes per row of 16 bins). ``M`` only changes the speed, never a
+drawn value.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ CUT = 2.0**-60
 #: by default ``GUIDE_MIN``, which keeps a single env's start-up cheap.
 GUIDE_MIN, GUIDE_MAX = 1 << 16, 1 << 22
 _MAX_BINS = 4096
+_TAIL = 32  # thresholds compared at once on a long walk
 
 
 def cdf_rows(pmf: np.ndarray) -> np.ndarray:
@@ -117,7 +121,8 @@ class InverseCDF:
     Its rows are the pairs (phase, table), phase-major, so the rows of one period lie
     together in memory; :meth:`base` gives their guide offsets. ``entries`` bounds the
     size of the guide (rows x bins; between ``GUIDE_MIN`` and ``GUIDE_MAX`` entries):
-    more bins cost more to build and hold, and make draws faster.
+    more bins cost more to build and hold, and make draws faster. Values must be
+    non-negative.
     """
 
     def __init__(self, tables: Sequence[DemandTable], entries: int = GUIDE_MIN) -> None:
@@ -129,72 +134,117 @@ class InverseCDF:
         first = np.cumsum([0] + [len(t.k0) for t in tables])
         cdfs = [c for t in tables for c in t.cdfs]
         self.cdf = np.concatenate(cdfs)
-        cstart = np.cumsum([0] + [len(c) for c in cdfs])[:-1]
+        lens = np.array([len(c) for c in cdfs])
+        cstart = np.cumsum(np.r_[0, lens])
         state = (np.stack([t.phase for t in tables], axis=1) + first[:-1]).reshape(-1)
         k_first = np.concatenate([t.k0 for t in tables])
+        if k_first.min() < 0:
+            raise ValueError("InverseCDF values must be non-negative")
         R = len(state)
         M = 1
         while M < _MAX_BINS and 2 * M * R <= max(GUIDE_MIN, min(entries, GUIDE_MAX)):
             M *= 2
-        self.bins = M
-        # Bin j of a row covers u in [j/M, (j+1)/M): its first value is lo (the least i
-        # with F(i) > j/M); the bin is pure if F(lo) >= (j+1)/M. Pure bins store the value,
-        # the others -(p + 1), p = lo's position in ``cdf``. float32 holds both exactly
-        # below 2**24.
-        lens = np.array([len(c) for c in cdfs])
-        wide = max(int((k_first + lens).max()), len(self.cdf))
-        dtype = np.float32 if wide < 1 << 24 else np.float64
-        # lo[s, j] = #{i : F_s(i) <= j/M} = #{i : ceil(M F_s(i)) <= j} (M F is exact)
-        owner = np.repeat(np.arange(len(cdfs)), lens)
-        key = np.minimum(np.ceil(self.cdf * M), M).astype(np.int64)
-        counts = np.bincount(owner * (M + 1) + key, minlength=len(cdfs) * (M + 1))
-        lo = np.cumsum(counts.reshape(len(cdfs), M + 1), axis=1)[:, :M]
-        at = cstart[:, None] + lo
-        pure = self.cdf[at] >= np.arange(1, M + 1) / M
-        guide = np.where(pure, k_first[:, None] + lo, -(at + 1.0))[state]
-        self.guide = guide.reshape(-1).astype(dtype)
-        # value[p]: the value whose threshold is cdf[p]
-        self.value = (k_first[owner] + np.arange(len(self.cdf)) - cstart[owner]).astype(dtype)
+        self.bins, self._shift = M, M.bit_length() - 1
+        # Bin j of a row covers u in [j/M, (j+1)/M): its first value v is k0 + lo, lo the
+        # least i with F(i) > j/M; the bin is pure if F(lo) >= (j+1)/M. Pure bins store v,
+        # the others -(v + 1), whose cdf position is v + delta[row].
+        top = int((k_first + lens).max())
+        dtype = next(t for t in (np.int8, np.int16, np.int32, np.int64) if top <= np.iinfo(t).max)
+        guide = np.empty((len(cdfs), M), dtype)
+        edges = np.arange(1, M + 1) / M
+        step = max(1, (1 << 18) // M)  # states per pass: temporaries of ~2 MB each
+        for a in range(0, len(cdfs), step):
+            b = min(a + step, len(cdfs))
+            # lo[s, j] = #{i : F_s(i) <= j/M} = #{i : ceil(M F_s(i)) <= j} (M F is exact)
+            owner = np.repeat(np.arange(b - a), lens[a:b])
+            key = np.ceil(self.cdf[cstart[a] : cstart[b]] * M)
+            np.minimum(key, M, out=key)
+            counts = np.bincount(
+                owner * (M + 1) + key.astype(np.int64), minlength=(b - a) * (M + 1)
+            )
+            lo = np.cumsum(counts.reshape(b - a, M + 1)[:, :M], axis=1)
+            pure = self.cdf[cstart[a:b, None] + lo] >= edges
+            lo += k_first[a:b, None]
+            guide[a:b] = np.where(pure, lo, -1 - lo)
+        self.guide = guide[state].reshape(-1)
+        self._delta = (cstart[:-1] - k_first)[state]
         self._rows = (np.arange(cycle)[:, None] * n + np.arange(n)) * M  # (C, n)
         self._scratch: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_scratch": {}}
 
-    def base(self, periods: np.ndarray) -> np.ndarray:
-        """Guide offsets of the rows of ``periods`` x tables, int64 ``(len(periods), n)``."""
+    def base(self, periods: np.ndarray | range) -> np.ndarray:
+        """Guide offsets of the rows of ``periods`` x tables, int64 ``(len(periods), n)``.
+
+        For a ``range`` of consecutive periods within one cycle, a read-only view.
+        """
+        if isinstance(periods, range) and periods.step == 1 and len(periods):
+            a = periods.start % self.cycle
+            if a + len(periods) <= self.cycle:
+                return self._rows[a : a + len(periods)]
         return self._rows[np.asarray(periods) % self.cycle]
 
     def draw(self, u: np.ndarray, base: np.ndarray) -> np.ndarray:
         """Values for uniforms ``u`` in the rows given by ``base`` (:meth:`base`).
 
         ``base`` broadcasts against ``u``. Returns an array of ``u``'s shape in the
-        guide's dtype (float32 when every value is below ``2**24``, so exact; else
-        float64); it is a buffer reused by the next call with the same shape.
+        guide's integer dtype; it is a buffer reused by the next call with the same
+        shape.
         """
         scratch = self._scratch.get(u.shape)
         if scratch is None:  # reused buffers: no fresh (page-faulting) memory per call
             scratch = self._scratch[u.shape] = (
-                np.empty(u.shape),
                 np.empty(u.shape, dtype=np.int64),
                 np.empty(u.shape, dtype=self.guide.dtype),
                 np.empty(u.shape, dtype=bool),
             )
-        scaled, idx, out, neg = scratch
-        np.multiply(u, self.bins, out=scaled)  # exact: M = 2**k
-        np.copyto(idx, scaled, casting="unsafe")  # truncation = floor (scaled >= 0)
+        idx, out, neg = scratch
+        np.multiply(u, self.bins, out=idx, casting="unsafe")  # truncation = floor (u >= 0)
         idx += base
         np.take(self.guide, idx, out=out, mode="clip")  # every index is valid
         np.less(out, 0, out=neg)
-        flat = out.reshape(-1)
         hard = np.flatnonzero(neg)
         if hard.size:
-            # exact: walk cdf from the bin's first value (no row index needed)
-            pos = (-flat[hard] - 1).astype(np.int64)
-            uh = scaled.reshape(-1)[hard] / self.bins  # = u (M = 2**k)
-            todo = np.arange(len(hard))
-            while todo.size:
-                todo = todo[uh[todo] >= self.cdf[pos[todo]]]
-                pos[todo] += 1
-            flat[hard] = self.value[pos]
+            flat = out.reshape(-1)
+            delta = self._delta.take(idx.reshape(-1).take(hard) >> self._shift)
+            pos = delta - 1
+            pos -= flat.take(hard)  # cdf position of the bin's first value
+            if u.flags.c_contiguous:
+                uh = u.reshape(-1).take(hard)
+            else:
+                uh = u[np.unravel_index(hard, u.shape)]
+            self._walk(uh, pos)
+            pos -= delta
+            flat[hard] = pos
         return out
+
+    def _walk(self, u: np.ndarray, pos: np.ndarray) -> None:
+        """Move each ``pos`` (in ``cdf``) up to the first threshold above its ``u``.
+
+        Exact: ``u < 1`` and every row of ``cdf`` ends with an entry >= 1, so no walk
+        leaves its row. Most walks stop after 0 or 1 step: two passes over all, then
+        passes over those still moving; the few long walks (the upper tail, in a row's
+        last bin) look at ``_TAIL`` thresholds at a time.
+        """
+        cdf = self.cdf
+        pos += u >= cdf.take(pos)  # (a walk that stopped compares again and stays)
+        moved = u >= cdf.take(pos)
+        pos += moved
+        todo = np.flatnonzero(moved)
+        while todo.size > _TAIL:
+            at = pos.take(todo)
+            moved = u.take(todo) >= cdf.take(at)
+            at += moved
+            pos[todo] = at
+            todo = todo[moved]
+        if todo.size:
+            ahead = np.arange(_TAIL)
+            ut = u.take(todo)[:, None]
+            while todo.size:
+                at = pos.take(todo)
+                below = ut >= cdf.take(at[:, None] + ahead, mode="clip")  # last entry >= 1
+                first = below.argmin(axis=1)  # the first False; 0 if all are True
+                more = (first == 0) & below[:, 0]
+                pos[todo] = at + np.where(more, _TAIL, first)
+                todo, ut = todo[more], ut[more]

@@ -236,8 +236,6 @@ class InventoryKernel:
         money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold")
         money_rows = tuple(_F[n] for n in (*money_rows, penalty_row, "on_hand"))
         self._money_rows = tuple(r for r in money_rows if r == _SOLD or np.any(coef[r] != 0))
-        if len(self._money_rows) < 2:  # (step adds at least two rows; 0 * -unit is -0.0)
-            self._money_rows = (_F["ordered"], *self._money_rows)
         # ... and the rows step multiplies by their prices: runs of adjacent rows, one
         # call each, or all rows from the first to the last in one call, whichever
         # costs less (a call costs about as much as multiplying 1,500 numbers).
@@ -254,6 +252,17 @@ class InventoryKernel:
         ):
             runs = [span]
         self._money_runs = tuple(slice(run[0], run[-1] + 1) for run in runs)
+        # ... and the rows step adds, by whether disposed and cleared are zero this
+        # period (zero by construction: their terms, -0.0 and +0.0, change no result)
+        self._money_adds = {
+            (no_disposal, no_clearance): tuple(
+                r
+                for r in self._money_rows
+                if not ((r == _DISPOSED and no_disposal) or (r == _CLEARED and no_clearance))
+            )
+            for no_disposal in (False, True)
+            for no_clearance in (False, True)
+        }
         # The constants of _period: per-product arrays for step, floats for step1.
         share = self._apply_shared_capacity if self._shared_cap != math.inf else None
         cap = self.capacity if self._capped else None
@@ -440,9 +449,10 @@ class InventoryKernel:
         ptr = self.period
         # 1) the agent's order enters the pipeline (L=0 lands in this period's slot)
         ordered = self.ordered
-        np.copyto(ordered, order)
         if self._budget != math.inf:
-            self._apply_budget()
+            self._apply_budget(order)  # (writes ordered)
+        else:
+            np.copyto(ordered, order)
         if self._uniform_lead is not None:
             self.pipeline[(ptr + self._uniform_lead) % R] += ordered
         else:
@@ -480,10 +490,14 @@ class InventoryKernel:
         money, flows, coef = self._money_buf, self.flows, self._coef
         for run in self._money_runs:
             np.multiply(flows[run], coef[run], out=money[run])
-        first, second, *rest = self._money_rows
-        reward = np.add(money[first], money[second], out=self.reward)
-        for row in rest:
-            reward += money[row]
+        first, *rest = self._money_adds[zeroed[_DISPOSED], zeroed[_CLEARED]]
+        reward = self.reward
+        if rest:
+            np.add(money[first], money[rest[0]], out=reward)
+            for row in rest[1:]:
+                reward += money[row]
+        else:  # sold alone (-0.0 + x is x)
+            np.copyto(reward, money[first])
         self.period = (ptr + 1) % R
         return self.reward
 
@@ -538,18 +552,28 @@ class InventoryKernel:
         return rows
 
     # --------------------------------------------------------------- coupling
-    def _apply_budget(self) -> None:
+    def _apply_budget(self, order: np.ndarray) -> None:
+        """Write ``order`` into :attr:`ordered`, scaled down where it costs more than the
+        budget (floor of ``order * f``, ``f`` the budget left after the fixed costs over
+        the variable cost)."""
         q = self.ordered
-        var = q @ self._unit_cost
-        # = (q > 0) as floats (q integer-valued), in the placed row (_period rewrites it)
-        fix = np.minimum(q, self._ones, out=self.orders_placed) @ self._fixed_cost
+        if order.dtype != np.float64:  # (the sums below on floats, as for every order)
+            np.copyto(q, order)
+            order = q
+        var = order @ self._unit_cost
+        # = (order > 0) as floats (integer-valued), in the placed row (_period rewrites it)
+        fix = np.minimum(order, self._ones, out=self.orders_placed) @ self._fixed_cost
         if self.batch_size == 1:  # one copy: the same operations on its floats
             v, x = var.item(), fix.item()
             if v + x > self._budget:
                 f = (self._budget - x) / v if v > 0 else 0.0
-                q *= min(max(f, 0.0), 1.0)
+                np.multiply(order, min(max(f, 0.0), 1.0), out=q)
                 np.floor(q, out=q)
+            elif order is not q:
+                np.copyto(q, order)
             return
+        if order is not q:
+            np.copyto(q, order)
         over = np.flatnonzero(var + fix > self._budget)
         if over.size == 0:
             return

@@ -583,8 +583,10 @@ class InventoryKernel:
         q[over] = np.floor(q[over] * f[:, None])
 
     def _apply_shared_capacity(self, received: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
-        if self.batch_size == 1 and received.sum() <= self._shared_cap - on_hand.sum():
-            return received  # one copy, rule not binding: the same sums, as floats
+        if self.batch_size == 1:  # one copy: is the rule binding? (integer sums: exact)
+            ones = self._ones[0]
+            if np.dot(received[0], ones) <= self._shared_cap - np.dot(on_hand[0], ones):
+                return received
         free = self._shared_cap - on_hand.sum(axis=1)
         want = received.sum(axis=1)
         binding = want > free

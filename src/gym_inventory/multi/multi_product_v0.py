@@ -539,6 +539,7 @@ class MultiProductEnv(ParallelEnv):
         # Cost of each unit ordered and each order placed (kernel rows ordered and
         # orders_placed, adjacent): the period's spend is one dot product.
         self._spend_coef = np.concatenate([self._unit_cost, self._fixed_cost])
+        self._ones = np.ones(N)
         self._bind_views()
         self._rewards = np.zeros(N)
         self._requested = np.zeros(N)
@@ -695,7 +696,7 @@ class MultiProductEnv(ParallelEnv):
         np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
         warehouse, inbound, budget_left = self._shared_rows
         if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
-            on_hand, in_transit = own[:2].sum(axis=1).tolist()
+            on_hand, in_transit = (own[:2] @ self._ones).tolist()  # (integers: exact)
             warehouse.fill(on_hand / self._cap)
             inbound.fill(in_transit / self._cap)
         else:

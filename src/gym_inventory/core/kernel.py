@@ -222,7 +222,7 @@ class InventoryKernel:
         coef[_F["ordered"], 0] = -self._unit_cost
         coef[_F["orders_placed"], 0] = -self._fixed_cost
         coef[_F["disposed"], 0] = -_per_product(configs, "disposal_cost")
-        # (+ 0.0: a price of -0.0 is +0.0, so the sold term is never -0.0; see step1)
+        # (+ 0.0: a price of -0.0 is +0.0, so the sold term is never -0.0; see _period)
         coef[_F["cleared"], 0] = _per_product(configs, "clearance_price") + 0.0
         coef[_F["sold"], 0] = _per_product(configs, "price") + 0.0
         penalty_row = "backlog" if self.backlog_mode else "lost"
@@ -232,7 +232,7 @@ class InventoryKernel:
         self._money_buf = np.zeros((len(FLOW_FIELDS), B, P))  # step's flows * coef
         # The rows with money, in FLOW_FIELDS order (the reward is their sum in this
         # order), but for those priced zero for every product, whose terms change no
-        # result (see step1), and always with sold.
+        # result (see _period), and always with sold.
         money_rows = ("ordered", "orders_placed", "disposed", "cleared", "sold")
         money_rows = tuple(_F[n] for n in (*money_rows, penalty_row, "on_hand"))
         self._money_rows = tuple(r for r in money_rows if r == _SOLD or np.any(coef[r] != 0))
@@ -268,14 +268,15 @@ class InventoryKernel:
         cap = self.capacity if self._capped else None
         # (ones as an array: np.minimum with an array is faster than with a scalar)
         self._ones = np.ones((B, P))
-        self._consts = (cap, share, self.backlog_mode, self._ones)
+        self._consts = (cap, share, self.backlog_mode, self._ones, None)
         if self._scalar:
-            self._consts1 = (None if cap is None else float(cap[0]), None, self.backlog_mode, 1.0)
-            # step1's prices of the money rows (None: priced zero, left out), penalised row
-            self._money1 = (
-                *(float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows),
-                _F[penalty_row],
+            # (with the prices of the money rows, None for those priced zero: left out)
+            money1 = tuple(
+                float(coef[r, 0, 0]) if r in self._money_rows else None for r in money_rows
             )
+            self._consts1 = (
+                None if cap is None else float(cap[0]), None, self.backlog_mode, 1.0, money1
+            )  # fmt: skip
         # The prices money_terms multiplies the flows by (costs positive), per product.
         pen = _F[penalty_row]
         pairs = (coef[_F["sold"], 0], coef[_F["cleared"], 0], -coef[_F["ordered"], 0],
@@ -375,16 +376,16 @@ class InventoryKernel:
         ``ops`` is ``(out, minimum, subtract)``: for arrays, the kernel's rows
         (results are written straight into them) and the NumPy ufuncs; for floats
         (``_FLOAT_OPS``), no destinations and the same operations on floats. Returns
-        the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order); the reward,
-        each flow times its price (:attr:`money`) summed in that order, follows in
-        :meth:`step` and :meth:`step1`.
+        the new contents of :attr:`flows` (in :data:`FLOW_FIELDS` order), then, for
+        floats, the reward: each flow times its price (:attr:`money`) summed in that
+        order, which :meth:`step` sums for arrays.
         Written with plain operators so floats and arrays take the same IEEE operations.
         Arrays ``on_hand`` and ``backlog`` (the kernel's state rows) are updated in place;
         the other inputs are never changed. For arrays, every returned value is the
         kernel's own row (passed in, or written with ``out=``) except those of
         ``_NOT_IN_PLACE``, which :meth:`step` copies.
         """
-        cap, share, backlog_mode, one = c
+        cap, share, backlog_mode, one, money = c
         out, minimum, subtract = ops
         placed = minimum(ordered, one, out=out[_PLACED])  # = (ordered > 0): integer-valued
         # 2) arrivals due now, the capacity rule, backlog first.
@@ -412,11 +413,37 @@ class InventoryKernel:
             sold += served
             backlog += unmet
             lost = _ZERO
+            penalized = backlog
         else:
             sold, lost = served, unmet
+            penalized = lost
+        if money is None:  # arrays: step adds up the money of every product at once
+            return (
+                ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
+                backlog, on_hand, demand,
+            )  # fmt: skip
+        # 4) floats: the reward, the money rows times their prices summed in FLOW_FIELDS
+        # order as step sums them. Terms left out, here or in both, change no result:
+        # the flows zero by construction (_ZERO, whose rows step adds) and the rows
+        # priced zero (None) give -0.0 (a cost), and x + -0.0 is x, or +0.0 (revenue,
+        # before sold), and x + 0.0 is x but for x = -0.0, which the sold term after it
+        # (never -0.0: always in, price +0.0 or more) makes +0.0 in both sums alike.
+        m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold = money
+        reward = -0.0 if m_ord is None else ordered * m_ord
+        if m_fix is not None:
+            reward += placed * m_fix
+        if m_disp is not None and disposed is not _ZERO:
+            reward += disposed * m_disp
+        if m_clear is not None and cleared is not _ZERO:
+            reward += cleared * m_clear
+        reward += sold * m_sold
+        if m_pen is not None:
+            reward += penalized * m_pen
+        if m_hold is not None:
+            reward += on_hand * m_hold
         return (
             ordered, placed, arrived, received, disposed, cleared, sold, unmet, lost,
-            backlog, on_hand, demand,
+            backlog, on_hand, demand, reward,
         )  # fmt: skip
 
     def step(
@@ -485,7 +512,7 @@ class InventoryKernel:
                 np.copyto(row, value)
                 zeroed[i] = False
         # The reward: each flow times its price, summed in FLOW_FIELDS order, as
-        # step1 sums them (all products at once: a multiplication per run of rows,
+        # _period sums them for floats (all products at once: a multiplication per run of rows,
         # then an addition per row; not a reduction, whose order NumPy may change).
         money, flows, coef = self._money_buf, self.flows, self._coef
         for run in self._money_runs:
@@ -526,27 +553,6 @@ class InventoryKernel:
             self._consts1, flat[_ON_HAND], flat[_BACKLOG], order, arrived, clearance, demand,
             _FLOAT_OPS,
         )  # fmt: skip
-        # The reward: the money rows times their prices, summed in FLOW_FIELDS order as
-        # step sums them. Terms left out, here or in both, change no result: the flows
-        # that are zero by construction (_ZERO, whose rows step adds) and the rows
-        # priced zero (None) give -0.0 (a cost), and x + -0.0 is x, or +0.0 (revenue,
-        # before sold), and x + 0.0 is x but for x = -0.0, which the sold term after it
-        # (never -0.0: always in, price +0.0 or more) makes +0.0 in both sums alike.
-        m_ord, m_fix, m_disp, m_clear, m_sold, m_pen, m_hold, pen_row = self._money1
-        reward = -0.0 if m_ord is None else order * m_ord
-        if m_fix is not None:
-            reward += rows[_PLACED] * m_fix
-        disposed, cleared, sold = rows[_DISPOSED : _SOLD + 1]
-        if m_disp is not None and disposed is not _ZERO:
-            reward += disposed * m_disp
-        if m_clear is not None and cleared is not _ZERO:
-            reward += cleared * m_clear
-        reward += sold * m_sold
-        if m_pen is not None:
-            reward += rows[pen_row] * m_pen
-        if m_hold is not None:
-            reward += rows[_ON_HAND] * m_hold
-        rows += (reward,)
         _PACK_ROWS.pack_into(flat, 0, *rows)  # = self._buf[:] = rows, at half the cost
         self.period = (ptr + 1) % R
         return rows

@@ -511,9 +511,9 @@ class InventoryKernel:
             else:
                 np.copyto(row, value)
                 zeroed[i] = False
-        # The reward: each flow times its price, summed in FLOW_FIELDS order, as
-        # _period sums them for floats (all products at once: a multiplication per run of rows,
-        # then an addition per row; not a reduction, whose order NumPy may change).
+        # The reward: each flow times its price, summed in FLOW_FIELDS order as _period
+        # sums them for floats (here all products at once: a multiplication per run of
+        # rows, then an addition per row; not a reduction, whose order NumPy may change).
         money, flows, coef = self._money_buf, self.flows, self._coef
         for run in self._money_runs:
             np.multiply(flows[run], coef[run], out=money[run])

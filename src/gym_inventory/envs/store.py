@@ -213,7 +213,7 @@ class StoreModel:
         self._bind_views()
 
     #: Views of the store's observation (``_obs_t``), which a subclass without it deletes.
-    _OBS_VIEWS = ("_ema", "_head", "_tf_entries")
+    _OBS_VIEWS = ("_ema", "_head", "_transit_entry", "_tf_entries")
 
     def _bind_views(self) -> None:
         # Views of the buffers, rebuilt after unpickling (pickle copies views); step1 reads
@@ -224,9 +224,19 @@ class StoreModel:
             o = self._obs_t
             #: The two demand moving averages, a view of :attr:`obs`, shape (2, B, P).
             self._ema = o[_EMA_SHORT:]
-            # _fill_obs's (entry, kernel row) pairs, and the time features' entries
-            head = _obs_head(self.kernel._buf, None)
-            self._head = tuple((o[j], row) for j, row in enumerate(head) if row is not None)
+            # _fill_obs's copies: (entries, kernel rows), adjacent pairs in one; in transit
+            # and the time features' entries
+            buf = self.kernel._buf
+            runs: list[list[int]] = []  # [first entry, first row, count]
+            for j, r in enumerate(_obs_head(range(len(buf)), None)):
+                if r is None:
+                    continue
+                if runs and (runs[-1][0] + runs[-1][2], runs[-1][1] + runs[-1][2]) == (j, r):
+                    runs[-1][2] += 1
+                else:
+                    runs.append([j, r, 1])
+            self._head = tuple((o[j : j + n], buf[r : r + n]) for j, r, n in runs)
+            self._transit_entry = o[_IN_TRANSIT]
             self._tf_entries = o[_HOUR_SIN:_EMA_SHORT]
         if self.batch_size == 1:  # the one copy's time (an int as fast to read as to write)
             self._time1 = memoryview(self.time)
@@ -316,7 +326,7 @@ class StoreModel:
         a_int = a if a.dtype == np.intp else a.astype(np.intp)
         # One pass: as unsigned, a negative int is larger than any valid action (and so
         # is an unsigned one too large for intp).
-        if a_int.size and a_int.view(np.uintp).max() >= n:
+        if a_int.size and np.maximum.reduce(a_int.view(np.uintp), axis=None) >= n:
             bad = (a < 0) | (a >= n)
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
@@ -377,9 +387,9 @@ class StoreModel:
         k = self.kernel
         o = self._obs_t
         if index is None:  # every copy: in_transit summed in place, rows copied
-            k.in_transit(out=o[_IN_TRANSIT])
-            for entry, row in self._head:
-                np.copyto(entry, row)
+            k.in_transit(out=self._transit_entry)
+            for entries, rows in self._head:
+                np.copyto(entries, rows)
             if self.batch_size == 1:
                 np.copyto(self._tf_entries, self._tf4[self._time1[0] % HOURS_PER_WEEK])
                 return

@@ -56,7 +56,7 @@ _ON_HAND, _BACKLOG = _F["on_hand"], _F["backlog"]
 _SOLD, _CLEARED, _ORDERED, _PLACED, _DISPOSED = (
     _F[n] for n in ("sold", "cleared", "ordered", "orders_placed", "disposed")
 )
-_RECEIVED, _UNMET, _REWARD = _F["received"], _F["unmet"], len(FLOW_FIELDS)
+_RECEIVED, _UNMET = _F["received"], _F["unmet"]
 #: The rows :meth:`InventoryKernel._period` may return as something other than the
 #: kernel's own row, written in place (a new array, another row, a float or ``_ZERO``).
 _NOT_IN_PLACE = (_RECEIVED, _DISPOSED, _CLEARED, _F["lost"])

@@ -244,7 +244,8 @@ class InventoryVectorEnv(VectorEnv):
         return tuple(self.env_cls.rgb_frame(self.model, history) for history in self._histories)
 
     def close_extras(self, **kwargs: Any) -> None:
-        for history in self._histories:
+        # (also called by VectorEnv.__del__ after a constructor that raised early)
+        for history in getattr(self, "_histories", ()):
             history.clear()
 
     def __repr__(self) -> str:

@@ -5,15 +5,18 @@ infos, with them (the default; each agent's dict is built when read) and with ev
 info read each step), the batched path (``env.step_arrays(array)``, episodes started by
 ``env.reset_arrays()``), and the reference of
 looping over ``n_products`` single ``Inventory-v0`` envs (``gymnasium.make``), and prints
-the ratios. Targets (1,000 products): >= 1 M product-steps/s through the dict API and
->= 20 M through the batched path.
+the ratios. Each rate is the median of ``--repeats`` windows of ``--seconds`` each.
+Targets (1,000 products): >= 1 M product-steps/s through the dict API and >= 20 M through
+the batched path.
 
-    OMP_NUM_THREADS=1 python benchmarks/multi_product_step_rate.py [--products 1000] [--seconds 2]
+    OMP_NUM_THREADS=1 python benchmarks/multi_product_step_rate.py [--products 1000]
+        [--seconds 1] [--repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 import gymnasium as gym
@@ -23,22 +26,27 @@ import gym_inventory  # noqa: F401  (registers Inventory-v0)
 from gym_inventory.multi import multi_product_v0
 
 
-def rate(step, seconds: float) -> float:
-    """Calls of ``step`` per second over about ``seconds`` (after a warm-up)."""
+def rate(step, seconds: float, repeats: int) -> float:
+    """Calls of ``step`` per second: the median of ``repeats`` windows of about
+    ``seconds`` each (after a warm-up)."""
     for _ in range(20):
         step()
-    n, t0 = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - t0) < seconds:
-        for _ in range(20):
-            step()
-        n += 20
-    return n / elapsed
+    rates = []
+    for _ in range(repeats):
+        n, t0 = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - t0) < seconds:
+            for _ in range(20):
+                step()
+            n += 20
+        rates.append(n / elapsed)
+    return statistics.median(rates)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     P = args.products
     rng = np.random.default_rng(0)
@@ -66,7 +74,7 @@ def main() -> None:
                 for _ in infos.values():
                     pass
 
-        results[label] = rate(step_dict, args.seconds) * P
+        results[label] = rate(step_dict, args.seconds, args.repeats) * P
 
     env = multi_product_v0.parallel_env(n_products=P)
     env.reset_arrays(seed=0)
@@ -79,7 +87,7 @@ def main() -> None:
             env.reset_arrays()
         env.step_arrays(action_arrays[j % 64])
 
-    results["batched step_arrays"] = rate(step_arrays, args.seconds) * P
+    results["batched step_arrays"] = rate(step_arrays, args.seconds, args.repeats) * P
 
     singles = [gym.make("Inventory-v0") for _ in range(P)]
     for s, e in enumerate(singles):
@@ -95,8 +103,11 @@ def main() -> None:
             if term or trunc:
                 e.reset()
 
-    reference = rate(step_singles, args.seconds) * P
-    print(f"{P} products, coupling on (auto shared capacity and budget), seed action mode")
+    reference = rate(step_singles, args.seconds, args.repeats) * P
+    print(
+        f"{P} products, coupling on (auto shared capacity and budget), seed action mode; "
+        f"median of {args.repeats} windows of {args.seconds:g} s"
+    )
     print(f"{'loop of single Inventory-v0 envs':>36}: {reference / 1e6:8.3f} M product-steps/s")
     for label, r in results.items():
         print(f"{label:>36}: {r / 1e6:8.3f} M product-steps/s  ({r / reference:6.1f}x the loop)")

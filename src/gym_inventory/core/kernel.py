@@ -563,7 +563,9 @@ class InventoryKernel:
         budget (floor of ``order * f``, ``f`` the budget left after the fixed costs over
         the variable cost)."""
         q = self.ordered
-        if order.dtype != np.float64:  # (the sums below on floats, as for every order)
+        # One copy scales a float order straight into q; otherwise q holds the order first
+        # (the sums below on floats, as for every order).
+        if self.batch_size != 1 or order.dtype != np.float64:
             np.copyto(q, order)
             order = q
         var = order @ self._unit_cost
@@ -578,8 +580,6 @@ class InventoryKernel:
             elif order is not q:
                 np.copyto(q, order)
             return
-        if order is not q:
-            np.copyto(q, order)
         over = np.flatnonzero(var + fix > self._budget)
         if over.size == 0:
             return

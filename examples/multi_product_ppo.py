@@ -23,8 +23,8 @@ import numpy as np
 class Args:
     n_products: int = 10
     """number of products (agents); the policy is shared by all"""
-    action_mode: str = "seed"
-    """action mode of every agent ("seed" or "quantity")"""
+    action_mode: str = "order_hold_clear"
+    """action mode of every agent ("order_hold_clear" or "quantity")"""
     total_timesteps: int = 20_000
     """agent-steps of training (one VecEnv step = n_products agent-steps)"""
     n_steps: int = 168

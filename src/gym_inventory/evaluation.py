@@ -8,6 +8,7 @@ env), so episode ``i`` is bit for bit the episode a single env gives after
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,17 @@ import numpy as np
 from gymnasium.utils import seeding
 
 from gym_inventory.core.config import check_int
+from gym_inventory.core.fields import (
+    BACKLOG,
+    DEMAND,
+    LOST,
+    MONEY_FIELDS,
+    ON_HAND,
+    PROFIT,
+    RECORD_FIELDS,
+    SOLD,
+    UNMET,
+)
 from gym_inventory.errors import ConfigError
 
 __all__ = ["EvalResult", "ci95_half_width", "evaluate"]
@@ -148,48 +160,31 @@ def evaluate(
     k = model.kernel
     model.reset([seeding.np_random(seed + i)[0] for i in range(n)])
 
-    reward = np.zeros(n)
-    demand = np.zeros(n)
-    unmet = np.zeros(n)
-    lost = np.zeros(n)
-    backlog = np.zeros(n)
-    on_hand = np.zeros(n)
+    totals = np.zeros((n, len(RECORD_FIELDS)))  # each episode's sum of every field
     stockouts = np.zeros(n)
-    money = {
-        name: np.zeros(n) for name in ("revenue", "ordering", "holding", "penalty", "disposal")
-    }
     rows = [] if history else None
     if history:
-        rows.append([k.on_hand[0, 0], k.pipeline[:, 0, 0].sum(), 0.0, 0.0, 0.0])
+        rows.append([k.on_hand[0, 0], k.pipeline[0, 0].sum(), 0.0, 0.0, 0.0])
     for t in range(T):
-        obs = model.obs[:, 0].astype(np.float32)
-        a = np.asarray(policy(obs))
+        a = np.asarray(policy(model.obs[:, 0].copy()))
         if a.shape[:1] != (n,):
             raise ConfigError(
                 f"policy must return one action per episode, shape ({n}, ...), got {a.shape}"
             )
         a = model.check_actions(a.reshape((n, 1, *a.shape[1:])), (n, 1))
-        r = model.step(*model.decode(a))
+        model.step(*model.decode(a))
+        record = k.record[:, 0]
         if history:
-            rows.append(
-                [k.on_hand[0, 0], k.pipeline[:, 0, 0].sum(), k.demand[0, 0], k.sold[0, 0], r[0, 0]]
-            )
-        if t < warmup:
-            continue
-        reward += r[:, 0]
-        demand += k.demand[:, 0]
-        unmet += k.unmet[:, 0]
-        lost += k.lost[:, 0]
-        backlog += k.backlog[:, 0]
-        on_hand += k.on_hand[:, 0]
-        stockouts += k.unmet[:, 0] > 0
-        for name, v in k.money_breakdown().items():
-            money[name] += v[:, 0]
+            on_hand, in_transit = k.on_hand[0, 0], k.pipeline[0, 0].sum()
+            rows.append([on_hand, in_transit, *record[0, [DEMAND, SOLD, PROFIT]]])
+        if t >= warmup:
+            totals += record
+            stockouts += record[:, UNMET] > 0
 
     m = T - warmup
-    per_ep = reward / m
+    per_ep = totals[:, PROFIT] / m
     ci = ci95_half_width(per_ep)
-    total_demand = demand.sum()
+    total = totals.sum(axis=0)
     mean_reward = float(per_ep.mean())
     return EvalResult(
         env_id=env_id,
@@ -200,13 +195,13 @@ def evaluate(
         mean_reward=mean_reward,
         ci95=ci,
         average_cost=-mean_reward,
-        mean_return=float(reward.mean()),
-        fill_rate=float(1.0 - unmet.sum() / total_demand) if total_demand > 0 else float("nan"),
+        mean_return=float(totals[:, PROFIT].mean()),
+        fill_rate=float(1.0 - total[UNMET] / total[DEMAND]) if total[DEMAND] > 0 else math.nan,
         stockout_periods=float(stockouts.mean()),
-        lost_units=float(lost.sum() / (n * m)),
-        backlogged_units=float(backlog.sum() / (n * m)),
-        average_on_hand=float(on_hand.sum() / (n * m)),
-        costs={name: float(v.sum() / (n * m)) for name, v in money.items()},
+        lost_units=float(total[LOST] / (n * m)),
+        backlogged_units=float(total[BACKLOG] / (n * m)),
+        average_on_hand=float(total[ON_HAND] / (n * m)),
+        costs={name: float(total[RECORD_FIELDS.index(name)] / (n * m)) for name in MONEY_FIELDS},
         episode_means=per_ep,
         history=np.array(rows) if history else None,
     )

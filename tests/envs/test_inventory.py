@@ -15,7 +15,7 @@ from gym_inventory.envs import InventoryEnv
 from gym_inventory.errors import ActionError, ConfigError
 
 CONFIGS = {
-    "seed": dict(),
+    "order_hold_clear": dict(),
     "quantity": dict(action_mode="quantity", max_order=40),
     "continuous": dict(action_mode="continuous", max_order=40),
     "backlog": dict(backlog=True),
@@ -241,7 +241,7 @@ def test_registration_forms_and_idempotency():
     lead=st.one_of(st.integers(0, 3), st.just((0.3, 0.3, 0.4))),
     backlog=st.booleans(),
     capacity=st.integers(30, 400),
-    mode=st.sampled_from(["seed", "quantity"]),
+    mode=st.sampled_from(["order_hold_clear", "quantity"]),
     actions=st.lists(st.integers(0, 2), min_size=1, max_size=60),
     seed=st.integers(0, 10_000),
 )

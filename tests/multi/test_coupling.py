@@ -96,7 +96,7 @@ def test_conservation_capacity_and_budget(case):
     seed=st.integers(0, 10_000),
     shared=st.integers(20, 200),
     budget=st.floats(0.0, 2000.0),
-    mode=st.sampled_from(["seed", "quantity"]),
+    mode=st.sampled_from(["order_hold_clear", "quantity"]),
 )
 def test_env_never_exceeds_capacity_or_budget(n, seed, shared, budget, mode):
     env = multi_product_v0.parallel_env(
@@ -114,7 +114,7 @@ def test_env_never_exceeds_capacity_or_budget(n, seed, shared, budget, mode):
     rng = np.random.default_rng(seed)
     k = env.model.kernel
     while env.agents:
-        high = 3 if mode == "seed" else 61
+        high = 3 if mode == "order_hold_clear" else 61
         acts = rng.integers(0, high, size=n)
         obs, *_ = env.step_arrays(acts)
         info = env.last_infos()

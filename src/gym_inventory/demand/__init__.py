@@ -6,7 +6,7 @@ sources plug in through the entry-point group ``gym_inventory.demand`` (see
 :mod:`gym_inventory.demand.instacart` (pandas/pyarrow needed only to read CSV files).
 """
 
-from gym_inventory.demand.base import DEFAULT_BLOCK, DemandSource, DemandStream
+from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.empirical import EmpiricalDemand
 from gym_inventory.demand.instacart import InstacartDemand
 from gym_inventory.demand.parametric import (
@@ -25,6 +25,7 @@ from gym_inventory.demand.registry import (
     register_demand,
 )
 from gym_inventory.demand.sampler import DemandTable
+from gym_inventory.demand.stream import DEFAULT_BLOCK, DemandStream
 
 __all__ = [
     "DEFAULT_BLOCK",

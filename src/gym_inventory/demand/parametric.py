@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import _check_pmf, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.sampler import DemandTable
@@ -27,8 +28,6 @@ __all__ = [
     "PoissonDemand",
     "SeasonalDemand",
 ]
-
-HOURS_PER_WEEK = 168
 
 
 def _stats():

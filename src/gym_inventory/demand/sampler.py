@@ -12,14 +12,11 @@ first ``k`` with ``F(k) >= 2**-60`` and above the first ``k`` where ``F(k)`` rou
 the lower half and as one minus the survival function (summed from the far tail) in the
 upper half, so the tail thresholds are accurate to a few ulps.
 
-Speed comes from a guide table (:class:`InverseCDF`): ``[0, 1)`` is cut into ``M`` equal
-bins per state; a bin holding no step of ``F`` stores its value ``v``, so most draws are
-one multiply and one table lookup; a bin holding a step stores ``-(v + 1)``, ``v`` its
-first value, and its draws are resolved exactly by walking ``F`` from ``v`` (most stop
-after 0 or 1 step; the long walks of a row's last bin, which holds the upper tail, compare
-32 thresholds at a time). Entries are the smallest signed integers holding every value
-(int8 for most demand: 16 bytes per row of 16 bins). ``M`` only changes the speed, never a
-drawn value.
+Draws use a guide table (Chen and Asau 1974; :class:`InverseCDF`): ``[0, 1)`` is cut
+into ``M`` equal bins per state, and bin ``j`` stores the least ``i`` with
+``F(i) > j / M``. A draw looks its bin up and walks ``F`` upwards from there to the
+answer: one lookup and about one comparison on average. The search is compiled
+(:func:`draw_members`). ``M`` only changes the speed, never a drawn value.
 """
 
 from __future__ import annotations
@@ -27,17 +24,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numba import njit
 
-__all__ = ["CUT", "GUIDE_MAX", "GUIDE_MIN", "DemandTable", "InverseCDF", "cdf_rows"]
+__all__ = ["CUT", "GUIDE_ENTRIES", "DemandTable", "InverseCDF", "cdf_rows", "draw_members"]
 
 #: Mass below which the far ends of a support are left out of a table (the upper end is
 #: also cut where ``F`` rounds to 1).
 CUT = 2.0**-60
-#: Guide entries of an :class:`InverseCDF`: at most ``GUIDE_MAX`` (16 MB as float32);
-#: by default ``GUIDE_MIN``, which keeps a single env's start-up cheap.
-GUIDE_MIN, GUIDE_MAX = 1 << 16, 1 << 22
-_MAX_BINS = 4096
-_TAIL = 32  # thresholds compared at once on a long walk
+#: Most guide entries of one :class:`InverseCDF` (16 MB of int32): with many states
+#: (1,000 seasonal products have 168,000) each gets fewer bins.
+GUIDE_ENTRIES = 1 << 22
+#: Most bins per state.
+MAX_BINS = 256
 
 
 def cdf_rows(pmf: np.ndarray) -> np.ndarray:
@@ -110,141 +108,65 @@ class DemandTable:
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
         """``len(periods)`` draws from ``rng.random(len(periods))``, float64."""
-        u = rng.random(len(periods))
-        s = self.sampler
-        return s.draw(u, s.base(np.asarray(periods))[:, 0]).astype(np.float64)
+        return self.sampler.draw(rng.random(len(periods)), np.asarray(periods))
 
 
 class InverseCDF:
-    """Guide-table inverse-CDF sampler for tables sharing one cycle length ``C``.
+    """Guide-table inverse-CDF sampler for the tables of several products.
 
-    Its rows are the pairs (phase, table), phase-major, so the rows of one period lie
-    together in memory; :meth:`base` gives their guide offsets. ``entries`` bounds the
-    size of the guide (rows x bins; between ``GUIDE_MIN`` and ``GUIDE_MAX`` entries):
-    more bins cost more to build and hold, and make draws faster. Values must be
-    non-negative.
+    Holds every state of every table: its cdf row (concatenated in :attr:`cdf`, row ``s``
+    starting at ``first[s]``), its first value ``k0[s]`` and its guide row; and, per
+    table ``j``, the state of each phase (``phase[j, t % cycle[j]]``).
     """
 
-    def __init__(self, tables: Sequence[DemandTable], entries: int = GUIDE_MIN) -> None:
-        cycle = len(tables[0].phase)
-        if any(len(t.phase) != cycle for t in tables):
-            raise ValueError("InverseCDF tables must share one cycle length")
-        self.cycle, n = cycle, len(tables)
-        # cdf rows stored once per (table, state); guide rows per (phase, table)
-        first = np.cumsum([0] + [len(t.k0) for t in tables])
+    def __init__(self, tables: Sequence[DemandTable]) -> None:
         cdfs = [c for t in tables for c in t.cdfs]
-        self.cdf = np.concatenate(cdfs)
-        lens = np.array([len(c) for c in cdfs])
-        cstart = np.cumsum(np.r_[0, lens])
-        state = (np.stack([t.phase for t in tables], axis=1) + first[:-1]).reshape(-1)
-        k_first = np.concatenate([t.k0 for t in tables])
-        if k_first.min() < 0:
+        self.k0 = np.concatenate([t.k0 for t in tables]).astype(np.int64)
+        if self.k0.min() < 0:
             raise ValueError("InverseCDF values must be non-negative")
-        R = len(state)
-        M = 1
-        while M < _MAX_BINS and 2 * M * R <= max(GUIDE_MIN, min(entries, GUIDE_MAX)):
-            M *= 2
-        self.bins, self._shift = M, M.bit_length() - 1
-        # Bin j of a row covers u in [j/M, (j+1)/M): its first value v is k0 + lo, lo the
-        # least i with F(i) > j/M; the bin is pure if F(lo) >= (j+1)/M. Pure bins store v,
-        # the others -(v + 1), whose cdf position is v + delta[row].
-        top = int((k_first + lens).max())
-        dtype = next(t for t in (np.int8, np.int16, np.int32, np.int64) if top <= np.iinfo(t).max)
-        guide = np.empty((len(cdfs), M), dtype)
-        edges = np.arange(1, M + 1) / M
-        step = max(1, (1 << 18) // M)  # states per pass: temporaries of ~2 MB each
-        for a in range(0, len(cdfs), step):
-            b = min(a + step, len(cdfs))
-            # lo[s, j] = #{i : F_s(i) <= j/M} = #{i : ceil(M F_s(i)) <= j} (M F is exact)
-            owner = np.repeat(np.arange(b - a), lens[a:b])
-            key = np.ceil(self.cdf[cstart[a] : cstart[b]] * M)
-            np.minimum(key, M, out=key)
-            counts = np.bincount(
-                owner * (M + 1) + key.astype(np.int64), minlength=(b - a) * (M + 1)
-            )
-            lo = np.cumsum(counts.reshape(b - a, M + 1)[:, :M], axis=1)
-            pure = self.cdf[cstart[a:b, None] + lo] >= edges
-            lo += k_first[a:b, None]
-            guide[a:b] = np.where(pure, lo, -1 - lo)
-        self.guide = guide[state].reshape(-1)
-        self._delta = (cstart[:-1] - k_first)[state]
-        self._rows = (np.arange(cycle)[:, None] * n + np.arange(n)) * M  # (C, n)
-        self._scratch: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
+        self.cdf = np.concatenate(cdfs)
+        lengths = np.array([len(c) for c in cdfs])
+        self.first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        offset = np.cumsum([0] + [len(t.k0) for t in tables])[:-1]
+        self.cycle = np.array([len(t.phase) for t in tables], dtype=np.int64)
+        self.phase = np.zeros((len(tables), self.cycle.max()), dtype=np.int64)
+        for j, t in enumerate(tables):
+            self.phase[j, : len(t.phase)] = t.phase + offset[j]
+        bins = 1
+        while bins < min(lengths.max(), MAX_BINS) and 2 * bins * len(cdfs) <= GUIDE_ENTRIES:
+            bins *= 2
+        self.bins = bins
+        edges = np.arange(bins) / bins
+        self.guide = np.array([np.searchsorted(c, edges, side="right") for c in cdfs])
+        self.guide = self.guide.astype(np.int32).reshape(len(cdfs), bins)
 
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_scratch": {}}
+    def draw(self, u: np.ndarray, periods: np.ndarray) -> np.ndarray:
+        """Draws of the first table for uniforms ``u`` in ``periods`` (1-D), float64."""
+        out = np.empty((len(u), 1, 1))
+        draw_members(
+            np.ascontiguousarray(u, dtype=np.float64).reshape(1, -1, 1),
+            np.zeros(1, dtype=np.int64), np.asarray(periods, dtype=np.int64).reshape(1, -1),
+            np.zeros(1, dtype=np.int64), self.phase, self.cycle, self.guide, self.bins,
+            self.cdf, self.first, self.k0, out,
+        )  # fmt: skip
+        return out[:, 0, 0]
 
-    def base(self, periods: np.ndarray | range) -> np.ndarray:
-        """Guide offsets of the rows of ``periods`` x tables, int64 ``(len(periods), n)``.
 
-        For a ``range`` of consecutive periods within one cycle, a read-only view.
-        """
-        if isinstance(periods, range) and periods.step == 1 and len(periods):
-            a = periods.start % self.cycle
-            if a + len(periods) <= self.cycle:
-                return self._rows[a : a + len(periods)]
-        return self._rows[np.asarray(periods) % self.cycle]
+@njit(cache=True)
+def draw_members(u, members, periods, columns, phase, cycle, guide, bins, cdf, first, k0, out):
+    """Inverse-CDF draws for some members of a stream, written into ``out``.
 
-    def draw(self, u: np.ndarray, base: np.ndarray) -> np.ndarray:
-        """Values for uniforms ``u`` in the rows given by ``base`` (:meth:`base`).
-
-        ``base`` broadcasts against ``u``. Returns an array of ``u``'s shape in the
-        guide's integer dtype; it is a buffer reused by the next call with the same
-        shape.
-        """
-        scratch = self._scratch.get(u.shape)
-        if scratch is None:  # reused buffers: no fresh (page-faulting) memory per call
-            scratch = self._scratch[u.shape] = (
-                np.empty(u.shape, dtype=np.int64),
-                np.empty(u.shape, dtype=self.guide.dtype),
-                np.empty(u.shape, dtype=bool),
-            )
-        idx, out, neg = scratch
-        np.multiply(u, self.bins, out=idx, casting="unsafe")  # truncation = floor (u >= 0)
-        idx += base
-        np.take(self.guide, idx, out=out, mode="clip")  # every index is valid
-        np.less(out, 0, out=neg)
-        hard = np.flatnonzero(neg)
-        if hard.size:
-            flat = out.reshape(-1)
-            delta = self._delta.take(idx.reshape(-1).take(hard) >> self._shift)
-            pos = delta - 1
-            pos -= flat.take(hard)  # cdf position of the bin's first value
-            if u.flags.c_contiguous:
-                uh = u.reshape(-1).take(hard)
-            else:
-                uh = u[np.unravel_index(hard, u.shape)]
-            self._walk(uh, pos)
-            pos -= delta
-            flat[hard] = pos
-        return out
-
-    def _walk(self, u: np.ndarray, pos: np.ndarray) -> None:
-        """Move each ``pos`` (in ``cdf``) up to the first threshold above its ``u``.
-
-        Exact: ``u < 1`` and every row of ``cdf`` ends with an entry >= 1, so no walk
-        leaves its row. Most walks stop after 0 or 1 step: two passes over all, then
-        passes over those still moving; the few long walks (the upper tail, in a row's
-        last bin) look at ``_TAIL`` thresholds at a time.
-        """
-        cdf = self.cdf
-        pos += u >= cdf.take(pos)  # (a walk that stopped compares again and stays)
-        moved = u >= cdf.take(pos)
-        pos += moved
-        todo = np.flatnonzero(moved)
-        while todo.size > _TAIL:
-            at = pos.take(todo)
-            moved = u.take(todo) >= cdf.take(at)
-            at += moved
-            pos[todo] = at
-            todo = todo[moved]
-        if todo.size:
-            ahead = np.arange(_TAIL)
-            ut = u.take(todo)[:, None]
-            while todo.size:
-                at = pos.take(todo)
-                below = ut >= cdf.take(at[:, None] + ahead, mode="clip")  # last entry >= 1
-                first = below.argmin(axis=1)  # the first False; 0 if all are True
-                more = (first == 0) & below[:, 0]
-                pos[todo] = at + np.where(more, _TAIL, first)
-                todo, ut = todo[more], ut[more]
+    ``u[i, t, j]`` is member ``members[i]``'s uniform of its ``t``-th period (period
+    number ``periods[i, t]``) for table ``j``; the draw goes to
+    ``out[t, members[i], columns[j]]``. The other arrays are :class:`InverseCDF`'s.
+    """
+    for i in range(len(members)):
+        m = members[i]
+        for t in range(u.shape[1]):
+            for j in range(len(columns)):
+                s = phase[j, periods[i, t] % cycle[j]]
+                x = u[i, t, j]
+                k = guide[s, int(x * bins)]
+                while x >= cdf[first[s] + k]:
+                    k += 1
+                out[t, m, columns[j]] = k0[s] + k

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import inspect
+from collections import deque
+from collections.abc import Sequence
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
 
+from gym_inventory.core.fields import RECORD_FIELDS
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.envs.store import StoreModel, split_kwargs
+from gym_inventory.envs.store import HourlyStoreModel, split_kwargs
 from gym_inventory.errors import ArgumentError, ConfigError, require
 
 __all__ = ["DEFAULT_EPISODE_HOURS", "InventoryEnv", "default_demand"]
@@ -22,6 +25,9 @@ DEFAULT_MEAN_DEMAND = 10.0
 
 #: Instacart product whose hour-of-week profile is the default demand (24852, Banana).
 DEFAULT_PRODUCT_ID = 24852
+
+#: Periods of an episode an ``rgb_array`` frame draws (the last ones).
+HISTORY_ROWS = 24 * 7 * 4
 
 # NumPy integer scalar types: valid discrete actions on step's fast path (not bool).
 _NUMPY_INTS = frozenset(t for t in np.sctypeDict.values() if np.dtype(t).kind in "iu")
@@ -107,7 +113,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     ## Action Space
 
-    * ``action_mode="seed"`` (default): ``Discrete(3)``
+    * ``action_mode="order_hold_clear"`` (default): ``Discrete(3)``
 
       | Num | Action                                                  |
       |-----|---------------------------------------------------------|
@@ -172,7 +178,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
     | argument | default | why |
     |---|---|---|
     | ``demand`` | Instacart Banana (24852) hour-of-week profile, Poisson, mean 10/h | real demand pattern; 10/h keeps the economics below in proportion |
-    | ``action_mode`` | ``"seed"`` | the prototype's three actions |
+    | ``action_mode`` | ``"order_hold_clear"`` | the prototype's three actions |
     | ``order_quantity`` | 30 | prototype's order batch |
     | ``clearance_quantity`` | 30 | prototype's clearance batch |
     | ``max_order`` | 100 | quantity modes: 10 hours of mean demand |
@@ -210,7 +216,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         render_mode: str | None = None,
         demand: DemandSource | str | None = None,
         demand_kwargs: dict[str, Any] | None = None,
-        action_mode: str = "seed",
+        action_mode: str = "order_hold_clear",
         order_quantity: int = 30,
         clearance_quantity: int = 30,
         max_order: int = 100,
@@ -247,11 +253,14 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self.action_space = self.model.single_action_space()
         self.observation_space = self.model.single_observation_space()
         self._started = False
-        self._action_shape = (1, 1, *self.action_space.shape)
-        # The discrete actions seen so far, decoded to (order, clearance) floats: step's
-        # fast path for int actions (valid ones only: an invalid action raises).
+        # The model's one-copy order and clearance (float64 arrays of shape (1, 1)).
+        self._order = np.zeros((1, 1))
+        self._clearance = np.zeros((1, 1))
+        # The discrete actions seen so far, decoded to (order, clearance) floats (valid
+        # ones only: an invalid action raises).
         self._decoded: dict[int, tuple[float, float]] = {}
-        self._history: list[tuple[float, ...]] = []
+        # What rgb_array draws: the episode's last HISTORY_ROWS periods.
+        self._history: deque[tuple[float, ...]] = deque(maxlen=HISTORY_ROWS)
 
     @classmethod
     def env_arguments(cls, env_kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +282,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         return out
 
     @classmethod
-    def make_model(cls, batch_size: int = 1, **env_kwargs: Any) -> StoreModel:
+    def make_model(cls, batch_size: int = 1, **env_kwargs: Any) -> HourlyStoreModel:
         """The batched model of ``batch_size`` copies of this env (the vector env's core).
 
         Takes the env's keyword arguments (except ``render_mode``) with the env's own
@@ -289,10 +298,10 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         demand: DemandSource | str | None,
         demand_kwargs: dict[str, Any] | None,
         **kwargs: Any,
-    ) -> StoreModel:
+    ) -> HourlyStoreModel:
         config, params = split_kwargs(kwargs)
         source = resolve_demand(demand, demand_kwargs)
-        return StoreModel([config], [source], params, batch_size)
+        return HourlyStoreModel([config], [source], params, batch_size)
 
     @property
     def _obs(self) -> np.ndarray:
@@ -302,14 +311,14 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
-        super().reset(seed=seed)
-        if options:
+        if options:  # (checked before anything changes, the generator included)
             raise ConfigError(f"reset options are not supported, got {sorted(options)}")
+        super().reset(seed=seed)
         self.model.reset([self.np_random])
         self._started = True
         self._history.clear()
         self._record()
-        return self._obs.astype(np.float32), {}
+        return self._obs.copy(), {}
 
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         if not self._started:
@@ -319,29 +328,29 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
             decoded = self._decoded.get(action)
             if decoded is None:
                 decoded = self._decoded[int(action)] = self._decode(action)
-            order, clearance = decoded
         else:
-            order, clearance = self._decode(action)
+            decoded = self._decode(action)
+        self._order[0, 0], self._clearance[0, 0] = decoded
         model = self.model
-        if model.scalar:  # the same step in floats: a NumPy call costs more than a period
-            rows = model.step1(order, clearance)
-            reward, info, obs = rows[-1], model.info1(rows), model.obs1
-        else:
-            reward = model.step(np.full((1, 1), order), clearance).item(0)
-            info, obs = model.info(), model.obs[0, 0]
-        if self.render_mode is not None:
+        reward = model.step(self._order, self._clearance).item()
+        info = dict(zip(RECORD_FIELDS, model.kernel.record.ravel().tolist(), strict=True))
+        if self.render_mode == "rgb_array":
             self._record()
-        return obs.astype(np.float32), reward, False, False, info
+        return self._obs.copy(), reward, False, False, info
 
     def _decode(self, action: Any) -> tuple[float, float]:
         """Validate one action and decode it to ``(order, clearance)`` floats."""
         actions = self.model.check_actions(action, ()).reshape(self._action_shape)
         order, clearance = self.model.decode(actions)
-        return float(np.asarray(order).item()), float(np.asarray(clearance).item())
+        return order.item(), clearance.item()
+
+    @property
+    def _action_shape(self) -> tuple[int, ...]:
+        return (1, 1, *self.action_space.shape)
 
     # ------------------------------------------------------------ rendering
     def _record(self) -> None:
-        if self.render_mode is not None:
+        if self.render_mode == "rgb_array":
             self._history.append(self.history_row(self.model, 0))
 
     def render(self) -> str | np.ndarray | None:
@@ -365,33 +374,33 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     # Rendering copy ``b`` of a batched model: what the vector env calls for each copy.
     @staticmethod
-    def history_row(model: StoreModel, b: int) -> tuple[float, ...]:
+    def history_row(model: HourlyStoreModel, b: int) -> tuple[float, ...]:
         """Copy ``b``'s last period as ``rgb_frame`` plots it: on hand, in transit,
         demand, sold, profit."""
         k = model.kernel
         return (
             k.on_hand.item(b, 0),
-            float(k.pipeline[:, b, 0].sum()),
-            k.demand.item(b, 0),
-            k.sold.item(b, 0),
+            float(k.pipeline[b, 0].sum()),
+            k.last("demand").item(b, 0),
+            k.last("sold").item(b, 0),
             k.reward.item(b, 0),
         )
 
     @staticmethod
-    def ansi_frame(model: StoreModel, b: int) -> str:
+    def ansi_frame(model: HourlyStoreModel, b: int) -> str:
         """One line of text on copy ``b``'s last period."""
         k = model.kernel
         t = int(model.time[b])
         hour = (t + model.params.start_hour) % 168
         return (
             f"t={t:4d} day {hour // 24} {hour % 24:02d}:00 | on hand {k.on_hand[b, 0]:6.0f}"
-            f" | in transit {k.pipeline[:, b, 0].sum():5.0f} | backlog {k.backlog[b, 0]:4.0f}"
-            f" | sold {k.sold[b, 0]:4.0f} | unmet {k.unmet[b, 0]:4.0f}"
+            f" | in transit {k.pipeline[b, 0].sum():5.0f} | backlog {k.backlog[b, 0]:4.0f}"
+            f" | sold {k.last('sold')[b, 0]:4.0f} | unmet {k.last('unmet')[b, 0]:4.0f}"
             f" | profit {k.reward[b, 0]:9.2f}\n"
         )
 
     @staticmethod
-    def rgb_frame(model: StoreModel, history: list[tuple[float, ...]]) -> np.ndarray:
+    def rgb_frame(model: HourlyStoreModel, history: Sequence[tuple[float, ...]]) -> np.ndarray:
         """A picture of one copy's episode so far (``history``: its ``history_row`` rows)."""
         from gym_inventory.plotting import figure_to_array, plot_history
 

@@ -6,27 +6,27 @@ review lost-sales and backorder models of the inventory literature (e.g. Zipkin 
 results compare with published ones and with the exact optimum of
 :func:`gym_inventory.policies.solve_optimal`.
 
-Both envs are thin faces over :class:`PeriodicModel`, a :class:`~gym_inventory.envs.store.
-StoreModel` (order quantities only) whose observation is the state of the textbook model:
+Both envs are thin faces over :class:`PeriodicModel` (order quantities only), whose
+observation is the state of the textbook model:
 on-hand stock (or net inventory) and the pipeline of outstanding orders by arrival.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import struct
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
-from gym_inventory.core.kernel import FLOW_FIELDS
+from gym_inventory.core.config import InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
+from gym_inventory.envs.actions import Actions
 from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
-from gym_inventory.envs.store import UNBOUNDED, StoreModel, StoreParams
+from gym_inventory.envs.model import UNBOUNDED, KernelModel
+from gym_inventory.envs.observations import periodic_observation
+from gym_inventory.envs.store import StoreParams
 from gym_inventory.errors import ConfigError
 
 __all__ = [
@@ -36,15 +36,6 @@ __all__ = [
     "PeriodicModel",
     "default_max_order",
 ]
-
-_ON_HAND, _BACKLOG = FLOW_FIELDS.index("on_hand"), FLOW_FIELDS.index("backlog")
-
-
-@functools.cache
-def _packer(n: int) -> struct.Struct:
-    """Packs an observation of ``n`` floats (``1 + max_lead_time``) into a buffer."""
-    return struct.Struct(f"{n}d")
-
 
 #: Registered episode length of both variants (``max_episode_steps``).
 DEFAULT_PERIODS = 1000
@@ -60,14 +51,14 @@ def default_max_order(source: DemandSource) -> int:
     return max(1, math.ceil(10.0 * float(np.mean(source.mean(week)))))
 
 
-class PeriodicModel(StoreModel):
-    """Batched model of the benchmark variants (the :class:`StoreModel` interface).
+class PeriodicModel(KernelModel):
+    """Batched model of the benchmark variants (the :class:`~gym_inventory.envs.model.
+    BatchedModel` contract).
 
-    Actions are order quantities (``Discrete(max_order + 1)``, the store's ``"quantity"``
-    mode); the observation of one copy is ``[level, pipeline_0, ..., pipeline_{R-2}]``
-    where ``level`` is on-hand stock (lost sales) or net inventory = on hand - backlog
-    (backorders), and ``pipeline_k`` the units arriving at the start of the ``k``-th next
-    period (``kernel.pipeline_by_arrival()``, ``R - 1 = max_lead_time`` entries).
+    Actions are order quantities (``Discrete(max_order + 1)``); the observation of one
+    copy is ``[level, pipeline_0, ..., pipeline_{L-1}]`` where ``level`` is on-hand stock
+    (lost sales) or net inventory = on hand - backlog (backorders), and ``pipeline_k``
+    the units arriving at the start of the ``k``-th next period (``L = max_lead_time``).
 
     Parameters
     ----------
@@ -88,77 +79,22 @@ class PeriodicModel(StoreModel):
         max_order: int,
         batch_size: int = 1,
     ) -> None:
-        params = StoreParams(action_mode="quantity", max_order=max_order)
-        super().__init__([config], [source], params, batch_size, CouplingConfig())
-        # Copy-major (the vector env's float32 observation is one cast of it); ``obs1`` is
-        # the one copy's (scalar fast path).
-        del self._obs_t  # (the store's observation, and its views)
-        for name in self._OBS_VIEWS:
-            delattr(self, name)
-        self.obs = np.zeros((batch_size, 1, 1 + self.kernel.max_lead_time), dtype=np.float64)
-        self._bind_views()
+        self.obs_dim = 1 + config.max_lead_time
+        self.params = StoreParams(action_mode="quantity", max_order=max_order)
+        actions = Actions("quantity", 1, 1, max_order)
+        super().__init__([config], [source], actions, batch_size)
 
-    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
-        """Reset copies in ``index`` (all by default); returns the observation buffer."""
-        idx = slice(None) if index is None else index
-        self.kernel.reset(index)
-        self.stream.reset(rngs, index)
-        self.time[idx] = 0
-        self._fill_obs(idx)
-        return self.obs
-
-    def step(self, order: np.ndarray, clearance: np.ndarray | float) -> np.ndarray:
-        """Advance all copies one period; returns minus the cost, shape ``(B, 1)``."""
-        demand, lead_u = self.stream.next()
-        reward = self.kernel.step(order, clearance, demand, lead_u)
-        self.time += 1
-        self._fill_obs(slice(None))
-        return reward
-
-    def step1(self, order: float, clearance: float) -> tuple[float, ...]:
-        """:meth:`step` for one copy in plain floats (``scalar``), through
-        :meth:`InventoryKernel.step1 <gym_inventory.core.InventoryKernel.step1>`; returns
-        the kernel's rows and writes :attr:`obs1`."""
-        demand, lead_u = self.stream.next1()
+    def observe(self) -> None:
         k = self.kernel
-        rows = k.step1(order, clearance, demand, lead_u)
-        self._time1[0] += 1
-        level = rows[_ON_HAND] - rows[_BACKLOG] if k.backlog_mode else rows[_ON_HAND]
-        pipe, ptr = k._pipe1.tolist(), k.period  # by arrival: slots ptr, ptr + 1, ...
-        _packer(k.n_slots).pack_into(self._obs1, 0, level, *(pipe[ptr:] + pipe[:ptr])[:-1])
-        return rows
-
-    def _fill_obs(self, idx: Any) -> None:
-        k = self.kernel
-        o = self.obs
-        o[idx, :, 0] = k.on_hand[idx] - k.backlog[idx] if k.backlog_mode else k.on_hand[idx]
-        R = k.n_slots
-        for j in range(1, R):  # pipeline_by_arrival(), one slot per entry
-            o[idx, :, j] = k.pipeline[(k.period + j - 1) % R, idx]
-
-    def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
-        """The last period's breakdown for copy ``b``, product ``p`` as plain floats:
-        :data:`~gym_inventory.core.kernel.FLOW_FIELDS`, the money components (costs
-        positive), ``profit`` (= reward) and ``in_transit`` (all outstanding orders)."""
-        k = self.kernel
-        in_transit = float(k.pipeline[:, b, p].sum())
-        return self._info(k._buf[:, b, p].tolist(), in_transit, self._prices1[p])
-
-    def info1(self, rows: tuple[float, ...]) -> dict[str, float]:
-        """:meth:`info` of the one copy from the floats :meth:`step1` returned."""
-        return self._info(rows, sum(self.kernel._pipe1), self._prices1[0])
-
-    def _in_transit(self, out: np.ndarray) -> None:
-        self.kernel.in_transit(out=out)
+        periodic_observation(k.on_hand, k.backlog, k.pipeline, k.backlog_mode, self.obs)
 
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         k = self.kernel
-        n = 1 + k.max_lead_time
-        low = np.zeros(n, dtype=np.float32)
-        high = np.full(n, UNBOUNDED, dtype=np.float32)
+        low = np.zeros(self.obs_dim, dtype=np.float32)
+        high = np.full(self.obs_dim, UNBOUNDED, dtype=np.float32)
         if k.backlog_mode:
             low[0] = -UNBOUNDED
-        if self._finite_cap:
+        if np.isfinite(k.capacity).all():
             high[0] = float(k.capacity.max())
         if not k.stochastic_lead_time:  # one order per slot: at most max_order
             high[1:] = self.params.max_order
@@ -221,7 +157,7 @@ class _PeriodicEnv(InventoryEnv):
         pipe = " ".join(f"{v:.0f}" for v in o[1:])
         return (
             f"t={int(self.model.time[0]):5d} | {name} {o[0]:6.0f} | pipeline [{pipe}]"
-            f" | demand {k.demand[0, 0]:4.0f} | cost {-k.reward[0, 0]:8.2f}\n"
+            f" | demand {k.last('demand')[0, 0]:4.0f} | cost {-k.reward[0, 0]:8.2f}\n"
         )
 
 

@@ -131,7 +131,6 @@ class InventoryVectorEnv(VectorEnv):
         self.single_action_space = model.single_action_space()
         self.observation_space = batch_space(self.single_observation_space, B)
         self.action_space = batch_space(self.single_action_space, B)
-        self._obs_dtype = self.single_observation_space.dtype
         # The model's batch shape of actions (copy, product, *single action shape).
         self._action_shape = (B, 1, *self.single_action_space.shape)
 
@@ -202,18 +201,16 @@ class InventoryVectorEnv(VectorEnv):
             # The finished copies are reset instead of stepped; the others step.
             live = ~done
             index, stepped = np.flatnonzero(done), np.flatnonzero(live)
-            if len(stepped):
-                self._step_all_but(index, order, clearance)
+            model.step(order, clearance, active=live)
+            self._elapsed[stepped] += 1
             self._reset(index)
-            reward = model.kernel.reward[:, 0].copy()
-            reward[index] = 0.0
             info = self._info(live=live)
         else:
-            self._advance(order, clearance)
+            model.step(order, clearance)
             self._elapsed += 1
             stepped = range(self.num_envs)
-            reward = model.kernel.reward[:, 0].copy()
             info = self._info(live=None)
+        reward = model.kernel.reward[:, 0]  # (a view of the step's new record)
         if self.render_mode == "rgb_array":
             self._record(stepped)
         terminated = np.zeros(self.num_envs, dtype=bool)  # these envs never terminate
@@ -277,27 +274,6 @@ class InventoryVectorEnv(VectorEnv):
                 self._histories[b].clear()
             self._record(range(self.num_envs) if index is None else index.tolist())
 
-    def _step_all_but(self, index: np.ndarray, order: Any, clearance: Any) -> None:
-        """Step every copy but those in ``index`` (reset right after, NEXT_STEP mode).
-
-        The kernel steps all copies at once; the ones about to be reset only must not use
-        their generators (the model may draw a new block of demand in this step), so
-        their generator states are restored before the reset.
-        """
-        states = [self._rngs[b].bit_generator.state for b in index.tolist()]
-        self._advance(order, clearance)
-        for b, state in zip(index.tolist(), states, strict=True):
-            self._rngs[b].bit_generator.state = state
-        self._elapsed += 1
-
-    def _advance(self, order: np.ndarray, clearance: np.ndarray | float) -> None:
-        """One period of every copy: one batched model step (floats for a single copy)."""
-        model = self.model
-        if getattr(model, "scalar", False):  # the same numbers, without NumPy's overhead
-            model.step1(order.item(), np.asarray(clearance, dtype=float).item())
-        else:
-            model.step(order, clearance)
-
     def _check(self, actions: Any) -> np.ndarray:
         """Validate a batch of actions; return it in the model's batch shape."""
         a = np.asarray(actions)
@@ -309,18 +285,12 @@ class InventoryVectorEnv(VectorEnv):
         return self.model.check_actions(a.reshape(self._action_shape), self._action_shape[:2])
 
     def _observations(self) -> np.ndarray:
-        return self.model.obs[:, 0].astype(self._obs_dtype, order="C")
+        return self.model.obs[:, 0].copy()
 
     def _info(self, live: np.ndarray | None) -> dict[str, Any]:
         """The batched info; ``live`` masks out copies reset in this step."""
         mask = np.ones(self.num_envs, dtype=bool) if live is None else live
-        model = self.model
-        batch_info = getattr(model, "batch_info", None)
-        if batch_info is not None:
-            values = {key: value[:, 0] for key, value in batch_info().items()}
-        else:  # a model without batch_info: one info dict per copy (slower)
-            rows = [model.info(b, 0) for b in range(self.num_envs)]
-            values = {key: np.array([row[key] for row in rows]) for key in rows[0]}
+        values = {key: value[:, 0] for key, value in self.model.batch_info().items()}
         masks = self._mask_keys
         info: dict[str, Any] = {}
         for key, value in values.items():

@@ -66,7 +66,7 @@ class BaseStockRule:
     ----------
     levels : array_like, shape (..., P)
         Base-stock level :math:`S` of each product (leading axes: batch copies).
-    action_mode : {"seed", "quantity"}
+    action_mode : {"order_hold_clear", "quantity"}
     order_quantity, max_order : int
         As in the env.
     """
@@ -74,13 +74,13 @@ class BaseStockRule:
     def __init__(
         self,
         levels: Any,
-        action_mode: str = "seed",
+        action_mode: str = "order_hold_clear",
         order_quantity: int = 30,
         max_order: int = 100,
     ) -> None:
-        if action_mode not in ("seed", "quantity"):
+        if action_mode not in ("order_hold_clear", "quantity"):
             raise ConfigError(
-                f"action_mode must be 'seed' or 'quantity' for the base-stock rules, got {action_mode!r}"
+                f"action_mode must be 'order_hold_clear' or 'quantity' for the base-stock rules, got {action_mode!r}"
             )
         self.levels = np.asarray(levels, dtype=np.float64)
         self.action_mode = action_mode
@@ -96,12 +96,12 @@ class BaseStockRule:
     def orders(self, obs: np.ndarray) -> np.ndarray:
         """Units each product would order, shape ``(..., P)``."""
         gap = self.levels - inventory_position(obs)
-        if self.action_mode == "seed":
+        if self.action_mode == "order_hold_clear":
             return np.where(gap > 0, float(self.order_quantity), 0.0)
         return np.clip(np.ceil(gap), 0, self.max_order)
 
     def to_actions(self, q: np.ndarray) -> np.ndarray:
-        if self.action_mode == "seed":
+        if self.action_mode == "order_hold_clear":
             return np.where(q > 0, 0, 1)
         return q.astype(np.int64)
 
@@ -135,7 +135,7 @@ class CoupledBaseStockRule(BaseStockRule):
         fixed_cost: Any,
         budget: float,
         shared_capacity: float,
-        action_mode: str = "seed",
+        action_mode: str = "order_hold_clear",
         order_quantity: int = 30,
         max_order: int = 100,
     ) -> None:
@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--products", type=int, default=10)
     parser.add_argument("--episodes", type=int, default=30)
-    parser.add_argument("--action-mode", default="seed", choices=["seed", "quantity"])
+    parser.add_argument("--action-mode", default="order_hold_clear", choices=["order_hold_clear", "quantity"])
     args = parser.parse_args(argv)
     kwargs = dict(n_products=args.products, action_mode=args.action_mode)
     print(f"multi_product_v0 {kwargs}, {args.episodes} evaluation episodes (seeds 0..)")

@@ -292,7 +292,7 @@ class MultiProductEnv(ParallelEnv):
 
     Every agent has ``Inventory-v0``'s action space:
 
-    * ``action_mode="seed"`` (default): ``Discrete(3)``: 0 order ``order_quantity``
+    * ``action_mode="order_hold_clear"`` (default): ``Discrete(3)``: 0 order ``order_quantity``
       units, 1 hold, 2 clearance sale of up to ``clearance_quantity`` units;
     * ``action_mode="quantity"``: ``Discrete(max_order + 1)``, the units to order;
     * ``action_mode="continuous"``: ``Box(0, 1, (1,), float32)``, the order as a
@@ -361,7 +361,7 @@ class MultiProductEnv(ParallelEnv):
     | ``unit_cost``, ``fixed_cost``, ``holding_cost``, ``penalty_cost``, ``price``, ``clearance_price``, ``disposal_cost`` | 5, 10, 0.1, 2, 10, 4, 1 | ``Inventory-v0``'s economics; each a number or a sequence of N numbers |
     | ``capacity`` | ``math.inf`` | per-product capacity (number or N numbers) |
     | ``initial_stock`` | auto | ``None``: ⌊12 h of each product's mean demand⌋; an int or N ints |
-    | ``action_mode``, ``order_quantity``, ``clearance_quantity``, ``max_order``, ``start_hour`` | ``"seed"``, 30, 30, 100, 0 | as ``Inventory-v0`` (shared by all agents) |
+    | ``action_mode``, ``order_quantity``, ``clearance_quantity``, ``max_order``, ``start_hour`` | ``"order_hold_clear"``, 30, 30, 100, 0 | as ``Inventory-v0`` (shared by all agents) |
 
     ``reset(options=...)`` accepts and ignores ``options`` (none are defined; PettingZoo's
     API test passes some).
@@ -391,7 +391,7 @@ class MultiProductEnv(ParallelEnv):
         agent_info: bool = True,
         render_mode: str | None = None,
         configs: Sequence[InventoryConfig] | None = None,
-        action_mode: str = "seed",
+        action_mode: str = "order_hold_clear",
         order_quantity: int = 30,
         clearance_quantity: int = 30,
         max_order: int = 100,

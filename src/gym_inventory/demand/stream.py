@@ -1,0 +1,175 @@
+"""The block stream that feeds demand (and lead-time uniforms) to a batch of kernels.
+
+Each batch member has its own generator (its env's ``np_random``) and its own position
+in time. A member's randomness is drawn in blocks of ``block`` periods, in this order
+(the reproducibility contract):
+
+1. one ``rng.random((block, T + L))`` call: its first ``T`` columns are the uniforms of
+   the ``T`` products whose source has a :meth:`~gym_inventory.demand.DemandSource.
+   demand_table` (and does not override ``sample`` below it), in product order, turned
+   into demand by exact inverse CDF; its last ``L`` columns (``L`` = number of products
+   when ``lead_uniforms``, else 0) are the lead-time uniforms;
+2. for each other product in order, ``source.sample(rng, periods)``.
+
+A member draws its next block as soon as it has used the last one (at the end of the
+:meth:`DemandStream.next` call that reaches it). The single env (one member) and the
+vector env (many) therefore consume every generator identically, and a single product
+with a table draws what ``source.sample`` draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit
+
+from gym_inventory.demand.base import DemandSource, table_of
+from gym_inventory.demand.sampler import InverseCDF, draw_members
+from gym_inventory.errors import ConfigError
+
+__all__ = ["DEFAULT_BLOCK", "DemandStream"]
+
+#: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
+#: contract: the single env and every member of a vector env draw the same blocks.
+DEFAULT_BLOCK = 256
+
+
+class DemandStream:
+    """Per-period demand and lead-time uniforms for ``batch_size`` members.
+
+    Parameters
+    ----------
+    sources : sequence of DemandSource
+        One source per product.
+    batch_size : int
+        Number of members.
+    block : int
+        Periods per draw.
+    lead_uniforms : bool
+        Also draw one uniform per period and product for stochastic lead times.
+    first_period : int
+        The period number of each episode's first step (e.g. the hour of the week the
+        episode starts at): demand of step ``t`` follows the sources' period
+        ``first_period + t``.
+
+    Attributes
+    ----------
+    demand : ndarray, shape (block, batch_size, products)
+        Each member's current block of demand (period-major: a step reads one slice).
+    lead_u : ndarray, shape (block, batch_size, products) or None
+        Each member's current block of lead-time uniforms.
+    start, pos : ndarray of int, shape (batch_size,)
+        The period number of each member's ``demand[0, b]``, and its next index.
+    """
+
+    def __init__(
+        self,
+        sources: Sequence[DemandSource],
+        batch_size: int = 1,
+        block: int = DEFAULT_BLOCK,
+        lead_uniforms: bool = False,
+        first_period: int = 0,
+    ) -> None:
+        sources = tuple(sources)
+        for i, s in enumerate(sources):
+            if not isinstance(s, DemandSource):
+                raise ConfigError(
+                    f"demand source {i} must be a gym_inventory.demand.DemandSource, "
+                    f"got {type(s).__name__}"
+                )
+        self.sources = sources
+        self.batch_size = B = batch_size
+        self.block = block
+        self.first_period = first_period
+        P = len(sources)
+        tables = [table_of(s) for s in sources]
+        self._tabled = np.array([p for p, t in enumerate(tables) if t is not None], dtype=np.int64)
+        self._plugged = [p for p, t in enumerate(tables) if t is None]
+        self._icdf = InverseCDF([t for t in tables if t is not None]) if len(self._tabled) else None
+        T = len(self._tabled)
+        self._uniforms = np.zeros((B, block, T + (P if lead_uniforms else 0)))
+        self.demand = np.zeros((block, B, P))
+        self.lead_u = np.zeros((block, B, P)) if lead_uniforms else None
+        self.start = np.zeros(B, dtype=np.int64)
+        self.pos = np.zeros(B, dtype=np.int64)
+        self.rngs: list[np.random.Generator] = []
+        self._now = np.zeros((B, P))  # next()'s demand
+        self._now_u = np.zeros((B, P)) if lead_uniforms else None
+        self._all = np.ones(B, dtype=np.bool_)
+
+    def reset(
+        self,
+        rngs: Sequence[np.random.Generator],
+        index: Sequence[int] | np.ndarray | None = None,
+    ) -> None:
+        """Restart the members in ``index`` (all by default) at ``first_period``; draw.
+
+        ``rngs`` holds every member's generator (length ``batch_size``).
+        """
+        self.rngs = list(rngs)
+        members = np.arange(self.batch_size) if index is None else np.asarray(index).reshape(-1)
+        self.start[members] = self.first_period - self.block  # (the refill adds a block)
+        self._refill(members)
+
+    def next(self, active: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The current period's ``(demand, lead_u)`` of the active members (all by
+        default), each ``(batch, products)`` (zeros for the others); advance them.
+
+        The arrays are the stream's own buffers: use them before the next call.
+        """
+        ended = _take_period(
+            self.demand, self.lead_u if self.lead_u is not None else self.demand,
+            self.lead_u is not None, self.pos, self._all if active is None else active,
+            self._now, self._now_u if self._now_u is not None else self._now,
+        )  # fmt: skip
+        if ended:
+            self._refill(np.flatnonzero(self.pos == self.block))
+        return self._now, self._now_u
+
+    def _refill(self, members: np.ndarray) -> None:
+        """Draw the next block of each of ``members`` (the contract's order)."""
+        block = self.block
+        self.start[members] += block
+        self.pos[members] = 0
+        periods = self.start[members, None] + np.arange(block)
+        T = len(self._tabled)
+        for i, b in enumerate(members.tolist()):
+            rng = self.rngs[b]
+            rng.random(out=self._uniforms[b])
+            for p in self._plugged:
+                self.demand[:, b, p] = self.sources[p].sample(rng, periods[i])
+        if T:
+            icdf = self._icdf
+            draw_members(
+                self._uniforms[members, :, :T], members, periods, self._tabled, icdf.phase,
+                icdf.cycle, icdf.guide, icdf.bins, icdf.cdf, icdf.first, icdf.k0, self.demand,
+            )  # fmt: skip
+        if self.lead_u is not None:
+            self.lead_u[:, members] = self._uniforms[members, :, T:].transpose(1, 0, 2)
+
+    def peek_mean(self, horizon: int) -> np.ndarray:
+        """Expected demand of each member's next ``horizon`` periods, ``(batch, horizon, P)``."""
+        out = np.zeros((self.batch_size, horizon, len(self.sources)))
+        for b in range(self.batch_size):
+            periods = np.arange(horizon) + self.start[b] + self.pos[b]
+            for p, s in enumerate(self.sources):
+                out[b, :, p] = s.mean(periods)
+        return out
+
+
+@njit(cache=True)
+def _take_period(demand, lead_u, has_lead_u, pos, active, out, out_u):
+    """Copy each active member's current period into ``out`` (and ``out_u``) and advance
+    it; returns how many members reached the end of their block."""
+    ended = 0
+    for b in range(len(pos)):
+        for p in range(out.shape[1]):
+            out[b, p] = demand[pos[b], b, p] if active[b] else 0.0
+            if has_lead_u:
+                out_u[b, p] = lead_u[pos[b], b, p] if active[b] else 0.0
+        if active[b]:
+            pos[b] += 1
+            if pos[b] == demand.shape[0]:
+                ended += 1
+    return ended

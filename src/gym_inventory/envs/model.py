@@ -1,0 +1,179 @@
+"""The batched-model contract every env face uses, and the base that implements it.
+
+A *batched model* is ``batch_size`` copies of an env's dynamics (``n_products`` each),
+stepped together: the single env is a model of one copy, the vector env one of many,
+the multi-product env one copy of many products, and ``evaluate`` and the tuners run
+models directly. :class:`BatchedModel` is the contract; :class:`KernelModel` implements
+it on :class:`~gym_inventory.core.InventoryKernel`, a
+:class:`~gym_inventory.demand.stream.DemandStream` and an
+:class:`~gym_inventory.envs.actions.Actions`; an env family adds only its observation.
+
+The data path of one step: ``actions`` -> :meth:`check_actions` -> :meth:`decode` ->
+:meth:`step` (the stream's demand, then the compiled period for every copy and
+product, then the family's compiled observation builder) -> :attr:`obs` and the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from gymnasium import spaces
+
+from gym_inventory.core.config import CouplingConfig, InventoryConfig
+from gym_inventory.core.fields import PROFIT, RECORD_FIELDS
+from gym_inventory.core.kernel import InventoryKernel
+from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.stream import DemandStream
+from gym_inventory.envs.actions import Actions
+from gym_inventory.errors import ConfigError
+
+__all__ = ["UNBOUNDED", "BatchedModel", "KernelModel"]
+
+#: Upper bound of quantities with no natural bound (demand, backlog, ...): float32 max.
+UNBOUNDED = float(np.finfo(np.float32).max)
+
+
+class BatchedModel(Protocol):
+    """What the env faces, ``evaluate`` and the tuners need of a batched model."""
+
+    batch_size: int
+    n_products: int
+    kernel: InventoryKernel
+    stream: DemandStream
+    #: Observations ``(batch_size, n_products, obs_dim)``, float32, rebuilt by each step.
+    obs: np.ndarray
+    #: Periods elapsed in each copy's episode, ``(batch_size,)``.
+    time: np.ndarray
+
+    def single_observation_space(self) -> spaces.Space: ...
+    def single_action_space(self) -> spaces.Space: ...
+    def check_actions(self, actions: Any, shape: tuple[int, ...]) -> np.ndarray: ...
+    def decode(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray: ...
+    def step(
+        self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray | None = None
+    ) -> np.ndarray: ...
+    def info(self, b: int = 0, p: int = 0) -> dict[str, float]: ...
+    def batch_info(self) -> dict[str, np.ndarray]: ...
+
+
+class KernelModel:
+    """:class:`BatchedModel` on the kernel; subclasses define the observation.
+
+    Parameters
+    ----------
+    configs : sequence of InventoryConfig
+        One per product.
+    sources : sequence of DemandSource
+        One per product.
+    actions : Actions
+        The action mode (shared by all products).
+    batch_size : int
+        Number of copies.
+    coupling : CouplingConfig, optional
+        Shared capacity and budget across the products.
+    first_period : int
+        The demand period of each episode's first step (the hour of the week, say).
+    """
+
+    #: Entries of one product's observation (set by subclasses).
+    obs_dim: int
+
+    def __init__(
+        self,
+        configs: Sequence[InventoryConfig],
+        sources: Sequence[DemandSource],
+        actions: Actions,
+        batch_size: int = 1,
+        coupling: CouplingConfig | None = None,
+        first_period: int = 0,
+    ) -> None:
+        configs = tuple(configs)
+        if len(sources) != len(configs):
+            raise ConfigError(
+                f"need one demand source per product: {len(configs)} products, "
+                f"{len(sources)} sources"
+            )
+        self.actions = actions
+        self.kernel = InventoryKernel(configs, batch_size, coupling)
+        self.stream = DemandStream(
+            sources, batch_size, lead_uniforms=self.kernel.stochastic_lead_time,
+            first_period=first_period,
+        )  # fmt: skip
+        self.batch_size, self.n_products = B, P = batch_size, len(configs)
+        self.time = np.zeros(B, dtype=np.int64)
+        self.obs = np.zeros((B, P, self.obs_dim), dtype=np.float32)
+        self._order = np.zeros((B, P))
+        self._clearance = np.zeros((B, P))
+        self._all = np.ones(B, dtype=np.bool_)
+
+    # ------------------------------------------------------------- spaces
+    def single_action_space(self) -> spaces.Space:
+        """Action space of one product of one copy."""
+        return self.actions.space()
+
+    def single_observation_space(self) -> spaces.Box:
+        """Observation space of one product of one copy."""
+        low, high = self.observation_bounds()
+        return spaces.Box(low, high, dtype=np.float32)
+
+    def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ actions
+    def check_actions(self, actions: Any, shape: tuple[int, ...]) -> np.ndarray:
+        """Validate actions of batch shape ``shape`` (``(B, P)``, or ``()`` for one)."""
+        return self.actions.check(actions, shape)
+
+    def decode(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, clearance)`` of checked actions ``(B, P[, 1])``: the model's own
+        float64 buffers, overwritten by the next call."""
+        self.actions.decode(actions, self._order, self._clearance)
+        return self._order, self._clearance
+
+    # --------------------------------------------------------------- core
+    def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
+        """Reset the copies in ``index`` (all by default); returns :attr:`obs`."""
+        self.kernel.reset(index)
+        self.stream.reset(rngs, index)
+        self.time[slice(None) if index is None else index] = 0
+        self._reset_extra(index)
+        self.observe()
+        return self.obs
+
+    def step(
+        self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Advance the active copies (all by default) one period with decoded
+        ``(order, clearance)``; returns the period's profit ``(B, P)`` (a view of the
+        kernel's new record). :attr:`obs` holds the new observations."""
+        active = self._all if active is None else active
+        demand, lead_u = self.stream.next(active)
+        record = self.kernel.step(order, clearance, demand, lead_u, active)
+        self._advance(active)
+        self.observe()
+        return record[:, :, PROFIT]
+
+    def _reset_extra(self, index: Any) -> None:
+        """Reset a family's own state of the copies in ``index`` (none by default)."""
+
+    def _advance(self, active: np.ndarray) -> None:
+        """Move a family's own state on by the period just stepped (time by default)."""
+        self.time[active] += 1
+
+    def observe(self) -> None:
+        """Write every copy's observation into :attr:`obs` (from the state)."""
+        raise NotImplementedError
+
+    # --------------------------------------------------------------- info
+    def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
+        """The last period of copy ``b``, product ``p`` as plain floats (``RECORD_FIELDS``)."""
+        return dict(zip(RECORD_FIELDS, self.kernel.record[b, p].tolist(), strict=True))
+
+    def batch_info(self) -> dict[str, np.ndarray]:
+        """:meth:`info` of every copy and product at once: ``(B, P)`` views of the
+        kernel's record (a new array every step, so they stay valid)."""
+        record = self.kernel.record
+        return {name: record[:, :, i] for i, name in enumerate(RECORD_FIELDS)}

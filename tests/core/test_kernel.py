@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gym_inventory.core import FLOW_FIELDS, CouplingConfig, InventoryConfig, InventoryKernel
+from gym_inventory.core import (
+    PRICE_FIELDS,
+    RECORD_FIELDS,
+    CouplingConfig,
+    InventoryConfig,
+    InventoryKernel,
+)
+from gym_inventory.core.period import draw_lead_time
 from gym_inventory.errors import ConfigError
 
 
@@ -17,7 +24,7 @@ def run(kernel, orders, demands, clearance=0.0, lead_u=None):
     out = []
     for q, d in zip(orders, demands, strict=True):
         kernel.step(col(q, *kernel.on_hand.shape), clearance, col(d, *kernel.on_hand.shape), lead_u)
-        out.append({f: float(kernel.flows[i, 0, 0]) for i, f in enumerate(FLOW_FIELDS)})
+        out.append(dict(zip(RECORD_FIELDS, kernel.record[0, 0].tolist(), strict=True)))
     return out
 
 
@@ -50,8 +57,7 @@ def test_lost_sales_accounting_and_reward():
     # sold 4 (stock), lost 2; ordered 7 at 2 + fixed 5; nothing left to hold
     assert (r["sold"], r["lost"], r["on_hand"]) == (4, 2, 0)
     assert k.reward[0, 0] == pytest.approx(40 - 14 - 5 - 3 * 2)
-    m = k.money_breakdown(0)
-    assert m["revenue"][0] == 40 and m["ordering"][0] == 19 and m["penalty"][0] == 6
+    assert (r["revenue"], r["ordering"], r["penalty"]) == (40, 19, 6)
 
 
 def test_backorders_served_first_from_arrivals():
@@ -62,6 +68,17 @@ def test_backorders_served_first_from_arrivals():
     # period 2: 10 arrive, 4 fill the backlog, 3 sold to new demand
     assert rec[1]["sold"] == 7 and rec[1]["backlog"] == 0 and rec[1]["on_hand"] == 3
     assert k.reward[0, 0] == 7
+
+
+def test_arrivals_serve_the_backlog_before_the_capacity_rule():
+    """15 arriving, capacity 10, 12 backlogged: 12 go to the waiting customers, 3 into
+    stock, none disposed (the env card's order: backlog first)."""
+    cfg = InventoryConfig(lead_time=1, backlog=True, capacity=10, disposal_cost=1.0)
+    k = InventoryKernel(cfg, 1)
+    run(k, [15], [12])
+    (r,) = run(k, [0], [0])
+    assert (r["arrived"], r["sold"], r["disposed"], r["backlog"], r["on_hand"]) == (15, 12, 0, 0, 3)
+    assert r["received"] == 15
 
 
 def test_backlog_penalty_charged_on_end_of_period_backlog():
@@ -91,9 +108,9 @@ def test_stochastic_lead_times_cross():
     k.step(col(5), 0.0, col(0), np.array([[0.9]]))
     k.step(col(7), 0.0, col(0), np.array([[0.1]]))
     k.step(col(0), 0.0, col(0), np.array([[0.1]]))
-    assert k.received[0, 0] == 7
+    assert k.last("received")[0, 0] == 7
     k.step(col(0), 0.0, col(0), np.array([[0.1]]))
-    assert k.received[0, 0] == 5
+    assert k.last("received")[0, 0] == 5
 
 
 def test_stochastic_lead_requires_uniforms():
@@ -106,8 +123,8 @@ def test_lead_time_distribution_is_respected():
     pmf = (0.2, 0.3, 0.5)
     k = InventoryKernel(InventoryConfig(lead_time=pmf), 1)
     u = np.random.default_rng(0).random((100_000, 1))
-    leads = k.sample_lead_times(u)
-    freq = np.bincount(leads.ravel(), minlength=3) / len(u)
+    leads = [draw_lead_time(k.lead_cdf[0], x) for x in u.ravel().tolist()]
+    freq = np.bincount(leads, minlength=3) / len(u)
     np.testing.assert_allclose(freq, pmf, atol=0.01)
 
 
@@ -115,10 +132,10 @@ def test_mixed_fixed_lead_times_per_product():
     cfgs = [InventoryConfig(lead_time=0), InventoryConfig(lead_time=2)]
     k = InventoryKernel(cfgs, 1)
     k.step(np.array([[3.0, 4.0]]), 0.0, np.zeros((1, 2)))
-    assert k.received.tolist() == [[3.0, 0.0]]
+    assert k.last("received").tolist() == [[3.0, 0.0]]
     k.step(np.zeros((1, 2)), 0.0, np.zeros((1, 2)))
     k.step(np.zeros((1, 2)), 0.0, np.zeros((1, 2)))
-    assert k.received.tolist() == [[0.0, 4.0]]
+    assert k.last("received").tolist() == [[0.0, 4.0]]
 
 
 def test_pipeline_by_arrival_orders_slots():
@@ -133,19 +150,21 @@ def test_shared_capacity_allocates_proportionally():
     cfgs = [InventoryConfig(), InventoryConfig(), InventoryConfig()]
     k = InventoryKernel(cfgs, 1, CouplingConfig(shared_capacity=10))
     k.step(np.array([[10.0, 5.0, 5.0]]), 0.0, np.zeros((1, 3)))
-    assert k.received.tolist() == [[5.0, 2.0, 3.0]] or k.received.tolist() == [[5.0, 3.0, 2.0]]
-    assert k.on_hand.sum() == 10 and k.disposed.sum() == 10
+    assert k.last("received").tolist() == [[5.0, 2.0, 3.0]] or k.last("received").tolist() == [
+        [5.0, 3.0, 2.0]
+    ]
+    assert k.on_hand.sum() == 10 and k.last("disposed").sum() == 10
 
 
 def test_budget_scales_orders_down():
     cfgs = [InventoryConfig(unit_cost=1.0), InventoryConfig(unit_cost=2.0, fixed_cost=4.0)]
     k = InventoryKernel(cfgs, 1, CouplingConfig(budget=20))
     k.step(np.array([[10.0, 10.0]]), 0.0, np.zeros((1, 2)))
-    spent = k.money_breakdown(0)["ordering"].sum()
-    assert spent <= 20 and k.ordered[0, 0] > 0 and k.ordered[0, 1] > 0
+    spent = k.last("ordering").sum()
+    assert spent <= 20 and k.last("ordered")[0, 0] > 0 and k.last("ordered")[0, 1] > 0
     k2 = InventoryKernel(cfgs, 1, CouplingConfig(budget=3))  # below the fixed cost
     k2.step(np.array([[10.0, 10.0]]), 0.0, np.zeros((1, 2)))
-    assert k2.money_breakdown(0)["ordering"].sum() <= 3
+    assert k2.last("ordering").sum() <= 3
 
 
 def test_reset_subset_only():
@@ -221,7 +240,7 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
         clear = rng.integers(0, 5, size=(B, P)).astype(float)
         demand = rng.integers(0, 12, size=(B, P)).astype(float)
         k.step(order, clear, demand, rng.random((B, P)))
-        f = {n: k.flows[i] for i, n in enumerate(FLOW_FIELDS)}
+        f = {n: k.last(n) for n in RECORD_FIELDS}
         # stock conservation: start + arrivals = sales + clearance + disposed + end
         np.testing.assert_array_equal(
             start + f["arrived"], f["sold"] + f["cleared"] + f["disposed"] + f["on_hand"]
@@ -233,8 +252,7 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
         if math.isfinite(shared):
             assert k.on_hand.sum(axis=1).max() <= shared
         if math.isfinite(budget):
-            spent = (f["ordered"] * k._unit_cost + f["orders_placed"] * k._fixed_cost).sum(1)
-            assert (spent <= budget + 1e-9).all()
+            assert (f["ordering"].sum(1) <= budget + 1e-9).all()
         if k.backlog_mode:
             np.testing.assert_array_equal(start_backlog + f["demand"], f["sold"] + k.backlog)
             assert (f["lost"] == 0).all()
@@ -242,3 +260,22 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
             assert (f["sold"] <= f["demand"]).all()
             np.testing.assert_array_equal(f["lost"] + f["sold"], f["demand"])
         assert np.isfinite(k.reward).all()
+        # the money is the flows priced by the one price table, profit its stated sum
+        price = dict(zip(PRICE_FIELDS, k.prices.T, strict=True))
+        np.testing.assert_array_equal(
+            f["revenue"], f["sold"] * price["price"] + f["cleared"] * price["clearance_price"]
+        )
+        np.testing.assert_array_equal(
+            f["ordering"],
+            f["ordered"] * price["unit_cost"] + f["orders_placed"] * price["fixed_cost"],
+        )
+        np.testing.assert_array_equal(f["holding"], f["on_hand"] * price["holding_cost"])
+        np.testing.assert_array_equal(f["disposal"], f["disposed"] * price["disposal_cost"])
+        penalised = f["backlog"] if k.backlog_mode else f["lost"]
+        np.testing.assert_array_equal(f["penalty"], penalised * price["penalty_cost"])
+        np.testing.assert_array_equal(
+            f["profit"],
+            f["revenue"] - f["ordering"] - f["holding"] - f["penalty"] - f["disposal"],
+        )
+        np.testing.assert_array_equal(f["in_transit"], k.in_transit())
+        np.testing.assert_array_equal(f["received"], f["arrived"] - f["disposed"])

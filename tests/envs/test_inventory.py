@@ -139,10 +139,10 @@ def test_continuous_rounds_half_up():
 def test_invalid_action_raises_and_changes_nothing(kwargs, action, message):
     env = InventoryEnv(**kwargs)
     env.reset(seed=0)
-    before = env.model.kernel.flows.copy()
+    before = env.model.kernel.record.copy()
     with pytest.raises(ActionError, match=message):
         env.step(action)
-    assert np.array_equal(before, env.model.kernel.flows)
+    assert np.array_equal(before, env.model.kernel.record)
 
 
 def test_numpy_integer_actions_accepted():

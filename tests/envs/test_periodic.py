@@ -175,10 +175,10 @@ def test_make_model_rejects_unknown_arguments():
 def test_invalid_action_raises_and_changes_nothing(action, message):
     env = InventoryLostSalesEnv()
     env.reset(seed=0)
-    before = env.model.kernel.flows.copy()
+    before = env.model.kernel.record.copy()
     with pytest.raises(ActionError, match=message):
         env.step(action)
-    assert np.array_equal(before, env.model.kernel.flows)
+    assert np.array_equal(before, env.model.kernel.record)
 
 
 def test_render_ansi():

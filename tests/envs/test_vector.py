@@ -11,8 +11,8 @@ from gymnasium.vector import AutoresetMode, SyncVectorEnv
 from gymnasium.vector.utils import batch_space
 
 import gym_inventory
-from gym_inventory.demand.base import DEFAULT_BLOCK
-from gym_inventory.envs import InventoryEnv, InventoryVectorEnv, StoreModel
+from gym_inventory.demand.stream import DEFAULT_BLOCK
+from gym_inventory.envs import InventoryEnv, InventoryVectorEnv
 from gym_inventory.errors import ActionError, ConfigError
 
 NEXT, SAME = AutoresetMode.NEXT_STEP, AutoresetMode.SAME_STEP
@@ -175,11 +175,11 @@ def test_invalid_actions_raise_and_change_nothing(env_id, kwargs):
         bad[0][1, 0], bad[1][2, 0] = 1.5, np.nan
     bad += [good[:2], np.concatenate([good, good]), good[:, None] if good.ndim == 1 else good[0]]
     model = venv.unwrapped.model
-    before = (model.kernel.flows.copy(), model.obs.copy())
+    before = (model.kernel.record.copy(), model.obs.copy())
     for action in bad:
         with pytest.raises(ActionError):
             venv.step(action)
-    assert same(before[0], model.kernel.flows) and same(before[1], model.obs)
+    assert same(before[0], model.kernel.record) and same(before[1], model.obs)
     venv.step(good)
 
 
@@ -294,26 +294,3 @@ def test_specs_stay_serialisable():
         spec = gym.spec(env_id)
         assert isinstance(spec.vector_entry_point, str)
         assert gym.envs.registration.EnvSpec.from_json(spec.to_json()) == spec
-
-
-class _ModelWithoutBatchInfo(StoreModel):
-    batch_info = None  # as a model offering only the per-copy info(b, p)
-
-
-class _EnvWithoutBatchInfo(InventoryEnv):
-    @classmethod
-    def make_model(cls, batch_size=1, **kwargs):
-        model = super().make_model(batch_size, **kwargs)
-        model.__class__ = _ModelWithoutBatchInfo
-        return model
-
-
-def test_models_without_batch_info_give_the_same_info():
-    fast = InventoryVectorEnv(InventoryEnv, 3, max_episode_steps=5)
-    slow = InventoryVectorEnv(_EnvWithoutBatchInfo, 3, max_episode_steps=5)
-    fast.reset(seed=1)
-    slow.reset(seed=1)
-    for t in range(12):
-        actions = np.array([t % 3, 1, 2])
-        a, b = fast.step(actions)[4], slow.step(actions)[4]
-        assert a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)

@@ -331,10 +331,10 @@ def test_invalid_config(kwargs, message):
 def test_invalid_actions_raise_and_change_nothing(actions, message):
     env = multi_product_v0.parallel_env(n_products=3)
     env.reset(seed=0)
-    before = env.model.kernel.flows.copy()
+    before = env.model.kernel.record.copy()
     with pytest.raises(ActionError, match=message):
         env.step(actions)
-    assert np.array_equal(before, env.model.kernel.flows) and env.time == 0
+    assert np.array_equal(before, env.model.kernel.record) and env.time == 0
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,21 @@ def _lead_cdf(config: InventoryConfig, slots: int) -> np.ndarray:
     return cdf
 
 
+def _batch_array(name: str, x: object, shape: tuple[int, int]) -> np.ndarray:
+    """``x`` as a C-contiguous float64 array of ``shape`` (scalars broadcast), or raise."""
+    if (
+        type(x) is np.ndarray
+        and x.dtype == np.float64
+        and x.shape == shape
+        and x.flags.c_contiguous
+    ):
+        return x
+    try:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be numbers of shape {shape}, got {x!r}") from None
+
+
 class InventoryKernel:
     """Batched inventory dynamics for ``batch_size`` independent copies of ``n_products``.
 
@@ -158,9 +173,19 @@ class InventoryKernel:
             if self.stochastic_lead_time:
                 raise ValueError("lead_u is required with stochastic lead times")
             lead_u = self._no_lead_u
+        shape = self.on_hand.shape
+        order, clearance, demand, lead_u = (
+            _batch_array(name, x, shape)
+            for name, x in zip(("order", "clearance", "demand", "lead_u"),
+                               (order, clearance, demand, lead_u), strict=True)
+        )  # fmt: skip
+        if active is None:
+            active = self._all
+        elif not (isinstance(active, np.ndarray) and active.dtype == np.bool_):
+            raise ValueError("active must be a bool array of shape (batch,)")
         record = np.empty_like(self.record)
         period.step(
-            order, clearance, demand, lead_u, self._all if active is None else active,
+            order, clearance, demand, lead_u, active,
             self.lead_cdf, self.capacity, self.prices, self.backlog_mode,
             self.coupling.shared_capacity, self.coupling.budget,
             self.on_hand, self.backlog, self.pipeline, record,

@@ -97,3 +97,20 @@ def test_bad_policy_output_is_reported():
         evaluate(
             lambda obs: np.full(len(obs), 99), "InventoryLostSales-v0", n_episodes=3, max_steps=5
         )
+
+
+def test_evaluation_does_not_import_policies():
+    # evaluation -> registration only: running a plain callable never loads gym_inventory.policies
+    # (the env-id lookup lives in gym_inventory.registration, so there is no import circle)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from gym_inventory.evaluation import evaluate\n"
+        "evaluate(lambda o: np.zeros(len(o), dtype=int), 'InventoryLostSales-v0', "
+        "n_episodes=2, max_steps=3)\n"
+        "print('gym_inventory.policies' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

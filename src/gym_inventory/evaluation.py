@@ -18,6 +18,7 @@ from gymnasium.utils import seeding
 
 from gym_inventory.core.config import check_int
 from gym_inventory.errors import ConfigError
+from gym_inventory.registration import env_class, make_env_model
 
 __all__ = ["EvalResult", "ci95_half_width", "evaluate"]
 
@@ -131,8 +132,6 @@ def evaluate(
     **env_kwargs
         The env's keyword arguments.
     """
-    from gym_inventory.policies.base import env_class, make_env_model
-
     env_class(env_id)  # a clear error for an unknown id
     spec = gym.spec(env_id)
     n = check_int("n_episodes", n_episodes, low=1)

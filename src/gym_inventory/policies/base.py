@@ -9,7 +9,6 @@ space, so the same rule runs on ``InventoryLostSales-v0``, ``InventoryBackorder-
 from __future__ import annotations
 
 import abc
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -21,44 +20,13 @@ from gym_inventory.core.config import InventoryConfig
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import OBS_FIELDS
 from gym_inventory.errors import ConfigError
+from gym_inventory.registration import make_env_model
 
-__all__ = ["EnvView", "Policy", "TuneResult", "env_class", "make_env_model"]
+__all__ = ["EnvView", "Policy", "TuneResult"]
 
 _ON_HAND, _IN_TRANSIT, _BACKLOG = (
     OBS_FIELDS.index(n) for n in ("on_hand", "in_transit", "backlog")
 )
-
-
-def env_class(env_id: str) -> type:
-    """The env class behind a registered id (from the gymnasium spec's entry point)."""
-    import gym_inventory  # noqa: F401  (registers the ids)
-
-    try:
-        spec = gym.spec(env_id)
-    except gym.error.Error as exc:
-        raise ConfigError(f"env_id {env_id!r} is not a registered gymnasium id") from exc
-    ep = spec.entry_point
-    if isinstance(ep, str):
-        module, _, name = ep.partition(":")
-        ep = getattr(importlib.import_module(module), name)
-    if not hasattr(ep, "make_model"):
-        raise ConfigError(
-            f"env_id {env_id!r} has no batched model (its class lacks make_model); "
-            "gym-inventory policies work on gym-inventory ids"
-        )
-    return ep
-
-
-def make_env_model(env_id: str, batch_size: int, **env_kwargs: Any) -> Any:
-    """The batched model of ``batch_size`` copies of ``gymnasium.make(env_id, **env_kwargs)``.
-
-    The env's own defaults (its ``__init__`` signature), then the spec's ``kwargs``, then
-    ``env_kwargs`` are passed to ``EnvCls.make_model``, so the model is configured exactly
-    like the env. Returns ``(model, merged_kwargs)``.
-    """
-    env_cls = env_class(env_id)
-    kwargs = env_cls.env_arguments({**gym.spec(env_id).kwargs, **env_kwargs})
-    return env_cls.make_model(batch_size, **kwargs), kwargs
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,13 @@ class Policy(abc.ABC):
         raise NotImplementedError(f"{cls.__name__} has no parameters to tune")
 
     @classmethod
+    def exact_search(cls, view: EnvView) -> tuple[tuple[Any, ...], int] | None:
+        """The best parameters of the family for ``view`` found by an exhaustive search
+        within provable bounds, as ``(params, candidates evaluated)``; ``None`` where the
+        family has no such search (``tune`` then runs its local search)."""
+        return None
+
+    @classmethod
     def tune(
         cls,
         env_id: str = "InventoryLostSales-v0",
@@ -190,8 +197,12 @@ class Policy(abc.ABC):
     ) -> TuneResult:
         """Find the best parameters of this rule for an env configuration.
 
-        The search is an integer pattern search from a textbook starting point
-        (:func:`~gym_inventory.policies.tuning.local_search`).
+        With exact evaluation, families with a closed-form cost search every candidate
+        within bounds that provably contain the best (:meth:`exact_search`: :class:`SS`
+        and, with backorders, :class:`SQ`; see :mod:`gym_inventory.policies.renewal`);
+        otherwise the search is an integer pattern search from a textbook starting point
+        (:func:`~gym_inventory.policies.tuning.local_search`), a local optimum in
+        general.
 
         Parameters
         ----------
@@ -224,6 +235,11 @@ class Policy(abc.ABC):
         if not cls.param_names:
             policy = cls(env_id=env_id, **env_kwargs)
             return TuneResult(policy, cost(policy), used, 1)
+        found = cls.exact_search(view) if used == "exact" else None
+        if found is not None:
+            params, n = found
+            policy = cls(*params, env_id=env_id, **env_kwargs)
+            return TuneResult(policy, cost(policy), used, n)
         space = cls.search_space(view)
         best, value, n = local_search(
             lambda x: cost(cls(*space.params(x), env_id=env_id, **env_kwargs)), space

@@ -148,6 +148,17 @@ class Policy(abc.ABC):
         self.env = EnvView.from_env(env_id, **env_kwargs)
 
     @property
+    def env_id(self) -> str:
+        """The id of the env the policy was built for."""
+        return self.env.env_id
+
+    @property
+    def env_kwargs(self) -> dict[str, Any]:
+        """The env arguments the policy was built with (as given, a copy);
+        :func:`~gym_inventory.evaluation.evaluate` refuses any other env."""
+        return dict(self.env.env_kwargs)
+
+    @property
     def params(self) -> dict[str, Any]:
         """The rule's parameters by name."""
         return {n: getattr(self, n) for n in self.param_names}

@@ -10,9 +10,8 @@ import importlib
 import inspect
 from pathlib import Path
 
-import gymnasium as gym
-
 import gym_inventory
+from gym_inventory.registration import env_class
 
 project = "gym-inventory"
 author = "gym-inventory developers"
@@ -40,17 +39,11 @@ _ENV_DIR = Path(__file__).parent / "environments"
 _PETTINGZOO_ENVS = {"multi_product_v0": "gym_inventory.multi.multi_product_v0:MultiProductEnv"}
 
 
-def _env_class(env_id: str) -> type:
-    entry = gym.spec(env_id).entry_point
-    module, name = entry.split(":")
-    return getattr(importlib.import_module(module), name)
-
-
 def write_env_pages() -> list[str]:
     """Write ``environments/<id>.md`` from each registered env's card; return the ids."""
     _ENV_DIR.mkdir(exist_ok=True)
     for env_id in gym_inventory.ENV_IDS:
-        cls = _env_class(env_id)
+        cls = env_class(env_id)
         card = inspect.getdoc(cls) or ""
         text = f"# {env_id}\n\n`{cls.__module__}.{cls.__qualname__}`\n\n{card}\n"
         (_ENV_DIR / f"{env_id}.md").write_text(text, encoding="utf-8")

@@ -4,7 +4,7 @@ import pytest
 
 from gym_inventory.errors import ActionError, ConfigError
 from gym_inventory.evaluation import evaluate
-from gym_inventory.policies import BaseStock, SeedRule
+from gym_inventory.policies import BaseStock, Myopic, SeedRule, solve_optimal
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,81 @@ def test_bad_policy_output_is_reported():
         evaluate(
             lambda obs: np.full(len(obs), 99), "InventoryLostSales-v0", n_episodes=3, max_steps=5
         )
+
+
+def test_evaluation_does_not_import_policies():
+    # evaluation -> registration only: running a plain callable never loads gym_inventory.policies
+    # (the env-id lookup lives in gym_inventory.registration, so there is no import circle)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from gym_inventory.evaluation import evaluate\n"
+        "evaluate(lambda o: np.zeros(len(o), dtype=int), 'InventoryLostSales-v0', "
+        "n_episodes=2, max_steps=3)\n"
+        "print('gym_inventory.policies' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+LS = "InventoryLostSales-v0"
+
+
+def test_policy_built_for_other_arguments_is_refused():
+    # a Myopic rule for p = 9 used to be run at p = 4 without a word (cost 6.33 instead of
+    # the 5.06 of the Myopic rule for p = 4)
+    with pytest.raises(
+        ConfigError,
+        match=r"built for InventoryLostSales-v0 with penalty_cost=9\.0 but the env has "
+        r"penalty_cost=4;",
+    ):
+        evaluate(Myopic(lead_time=1), LS, n_episodes=2, max_steps=5, lead_time=1, penalty_cost=4)
+    opt = solve_optimal(LS, lead_time=1, penalty_cost=39).policy
+    with pytest.raises(ConfigError, match=r"penalty_cost=39 but the env has penalty_cost=4"):
+        evaluate(opt, LS, n_episodes=2, max_steps=5, lead_time=1, penalty_cost=4)
+    # every differing argument is named, with both values
+    pi = BaseStock(20, lead_time=1, holding_cost=2.0, fixed_cost=5.0)
+    with pytest.raises(ConfigError) as err:
+        evaluate(pi, LS, n_episodes=2, max_steps=5, lead_time=1)
+    msg = str(err.value)
+    assert (
+        "with fixed_cost=5.0, holding_cost=2.0 but the env has fixed_cost=0.0, holding_cost=1.0;"
+        in msg
+    )
+    assert "observation" not in msg  # the shapes agree
+
+
+def test_observation_shape_mismatch_is_explained_in_env_terms():
+    with pytest.raises(
+        ConfigError,
+        match=r"built for InventoryLostSales-v0 with lead_time=4 \(observation of 5 entries\) "
+        r"but the env has lead_time=2 \(3 entries\)",
+    ):
+        evaluate(BaseStock(30, lead_time=4), LS, n_episodes=2, max_steps=5, lead_time=2)
+
+
+def test_policy_built_for_another_id_is_refused():
+    with pytest.raises(
+        ConfigError, match=r"built for InventoryLostSales-v0 but the env is InventoryBackorder-v0"
+    ):
+        evaluate(BaseStock(20), "InventoryBackorder-v0", n_episodes=2, max_steps=5)
+
+
+def test_same_env_spelled_differently_is_accepted():
+    # defaults given explicitly, ints for floats, the spec's own arguments: the same env
+    pi = BaseStock(19, lead_time=2)
+    a = evaluate(pi, LS, n_episodes=3, max_steps=50, seed=4)
+    b = evaluate(
+        pi, LS, n_episodes=3, max_steps=50, seed=4, lead_time=2, penalty_cost=9, holding_cost=1
+    )
+    assert np.array_equal(a.episode_means, b.episode_means)
+
+
+def test_plain_callables_are_not_checked():
+    # a callable with no env knowledge runs on any env whose observation fits it
+    res = evaluate(lambda o: np.full(len(o), 5), LS, n_episodes=2, max_steps=20, penalty_cost=4)
+    assert res.average_cost > 0
+    with pytest.raises(ConfigError, match="one action per episode"):
+        evaluate(lambda o: 0, LS, n_episodes=2, max_steps=5, lead_time=4)

@@ -30,8 +30,71 @@ from gym_inventory.core.fields import (
     UNMET,
 )
 from gym_inventory.errors import ConfigError
+from gym_inventory.registration import env_arguments, env_class, make_env_model
 
-__all__ = ["EvalResult", "ci95_half_width", "evaluate"]
+__all__ = ["EvalResult", "check_built_for", "ci95_half_width", "evaluate"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Whether two env argument values configure the same env (9 == 9.0, [0.5, 0.5] ==
+    # (0.5, 0.5)); objects without a value equality (demand sources) by a value-like repr.
+    if a is b:
+        return True
+    if isinstance(a, (list, tuple, np.ndarray)) and isinstance(b, (list, tuple, np.ndarray)):
+        try:
+            return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+        except (TypeError, ValueError):
+            return False
+    try:
+        if bool(a == b):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return type(a) is type(b) and repr(a) == repr(b) and " object at 0x" not in repr(a)
+
+
+def _obs_size(env_id: str, kwargs: dict[str, Any]) -> int:
+    return int(make_env_model(env_id, 1, **kwargs)[0].obs.shape[-1])
+
+
+def check_built_for(policy: Any, env_id: str, env_kwargs: dict[str, Any]) -> None:
+    """Refuse to run a policy on an env other than the one it was built for.
+
+    A policy that announces the env it was built for (string ``env_id`` and dict
+    ``env_kwargs`` attributes, as every :class:`gym_inventory.policies.Policy` does) must
+    be run on that env: same id, and the same value of every env argument once the env's
+    defaults are filled in. Plain callables (without those attributes) are not checked.
+
+    Raises
+    ------
+    ConfigError
+        Naming the differing id or arguments with both values, and the observation sizes
+        when they differ.
+    """
+    built_id = getattr(policy, "env_id", None)
+    built_kwargs = getattr(policy, "env_kwargs", None)
+    if not isinstance(built_id, str) or not isinstance(built_kwargs, dict):
+        return
+    env = env_arguments(env_id, **env_kwargs)
+    if built_id == env_id:
+        built = env_arguments(built_id, **built_kwargs)
+        diff = [k for k in sorted(env) if not _same(built.get(k), env[k])]
+        if not diff:
+            return
+        mine = "with " + ", ".join(f"{k}={built[k]!r}" for k in diff)
+        theirs = "the env has " + ", ".join(f"{k}={env[k]!r}" for k in diff)
+    else:
+        built = built_kwargs
+        mine, theirs = "", f"the env is {env_id}"
+    n_built, n_env = _obs_size(built_id, built), _obs_size(env_id, env)
+    if n_built != n_env:
+        mine += f" (observation of {n_built} entries)"
+        theirs += f" ({n_env} entries)"
+    mine = " ".join(f"{built_id} {mine}".split())
+    raise ConfigError(
+        f"{policy!r} was built for another env: built for {mine} but {theirs}; build "
+        "(or tune) the policy with the env id and arguments it runs on"
+    )
 
 
 def ci95_half_width(x: Any) -> float:
@@ -127,7 +190,9 @@ def evaluate(
     policy : callable
         Maps a batch of observations ``(n_episodes, obs_dim)`` (float32, as the env
         returns them) to actions ``(n_episodes,)`` (or ``(n_episodes, 1)`` for a Box
-        action space), e.g. a :class:`gym_inventory.policies.Policy`.
+        action space), e.g. a :class:`gym_inventory.policies.Policy`. A policy that
+        knows the env it was built for (``env_id`` and ``env_kwargs`` attributes) must be
+        evaluated on that env (:func:`check_built_for`).
     env_id : str
         A gym-inventory id.
     n_episodes : int
@@ -142,9 +207,13 @@ def evaluate(
         Also record episode 0's trajectory (see :class:`EvalResult`).
     **env_kwargs
         The env's keyword arguments.
-    """
-    from gym_inventory.policies.base import env_class, make_env_model
 
+    Raises
+    ------
+    ConfigError
+        For an invalid argument, a policy built for another env, or a policy output that
+        is not one action per episode.
+    """
     env_class(env_id)  # a clear error for an unknown id
     spec = gym.spec(env_id)
     n = check_int("n_episodes", n_episodes, low=1)
@@ -156,6 +225,7 @@ def evaluate(
     if warmup >= T:
         raise ConfigError(f"warmup must be < max_steps ({T}), got {warmup}")
     seed = check_int("seed", seed)
+    check_built_for(policy, env_id, env_kwargs)
     model, _ = make_env_model(env_id, n, **env_kwargs)
     k = model.kernel
     model.reset([seeding.np_random(seed + i)[0] for i in range(n)])

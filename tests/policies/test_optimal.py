@@ -207,3 +207,48 @@ def test_any_finite_support_demand():
         lead_time=2,
     )
     assert by_name.average_cost == pytest.approx(back.average_cost)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # 2.5 used to be truncated to 2 while the binding check compared with 2.5, so the
+        # truncation bound silently: a cost of 16.03 instead of the optimum 4.04
+        (dict(max_position=2.5), r"max_position must be an int, got 2\.5"),
+        (dict(max_position=0), "max_position must be an int >= 1, got 0"),
+        (dict(max_position=-4), "max_position must be an int >= 1, got -4"),
+        (dict(max_position=True), "max_position must be an int, got True"),
+        (dict(max_position="8"), "max_position must be an int, got '8'"),
+        (dict(tol=1.0), r"tol must be a real number in \(0, 1\), got 1\.0"),
+        (dict(tol=3), r"tol must be a real number in \(0, 1\), got 3"),
+        (dict(tol=0.0), r"tol must be a real number in \(0, 1\), got 0\.0"),
+        (dict(tol=-1e-9), r"tol must be a real number in \(0, 1\)"),
+        (dict(tol=float("nan")), r"tol must be a real number in \(0, 1\), got nan"),
+        (dict(tol="1e-9"), r"tol must be a real number in \(0, 1\), got '1e-9'"),
+        (dict(tol=None), r"tol must be a real number in \(0, 1\), got None"),
+    ],
+)
+def test_solver_and_exact_cost_reject_bad_arguments(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        solve_optimal("InventoryLostSales-v0", lead_time=1, penalty_cost=4, **kwargs)
+    with pytest.raises(ConfigError, match=message):
+        exact_average_cost(BaseStock(8, lead_time=1, penalty_cost=4), **kwargs)
+
+
+def test_exact_cost_needs_a_policy_that_knows_its_env():
+    with pytest.raises(ConfigError, match=r"policy must be a gym_inventory\.policies\.Policy"):
+        exact_average_cost(lambda obs: obs[:, 0] * 0)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, dict(max_position=1), dict(max_position=3), dict(max_position=np.int64(30))]
+)
+def test_solver_accepts_any_valid_truncation_and_tolerance(kwargs):
+    sol = solve_optimal("InventoryLostSales-v0", lead_time=1, penalty_cost=4, tol=1e-6, **kwargs)
+    assert sol.average_cost == pytest.approx(4.04, abs=0.005)
+    assert sol.upper - sol.lower <= 1e-6 * sol.upper
+    base = BaseStock(8, lead_time=1, penalty_cost=4)
+    exact = exact_average_cost(base).average_cost
+    for kw in ({**kwargs, "tol": 0.5}, {**kwargs, "tol": 1e-12}):
+        e = exact_average_cost(base, **kw)
+        assert e.lower - 1e-9 <= exact <= e.upper + 1e-9

@@ -9,7 +9,6 @@ space, so the same rule runs on ``InventoryLostSales-v0``, ``InventoryBackorder-
 from __future__ import annotations
 
 import abc
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -21,44 +20,13 @@ from gym_inventory.core.config import InventoryConfig
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import OBS_FIELDS
 from gym_inventory.errors import ConfigError
+from gym_inventory.registration import make_env_model
 
-__all__ = ["EnvView", "Policy", "TuneResult", "env_class", "make_env_model"]
+__all__ = ["EnvView", "Policy", "TuneResult"]
 
 _ON_HAND, _IN_TRANSIT, _BACKLOG = (
     OBS_FIELDS.index(n) for n in ("on_hand", "in_transit", "backlog")
 )
-
-
-def env_class(env_id: str) -> type:
-    """The env class behind a registered id (from the gymnasium spec's entry point)."""
-    import gym_inventory  # noqa: F401  (registers the ids)
-
-    try:
-        spec = gym.spec(env_id)
-    except gym.error.Error as exc:
-        raise ConfigError(f"env_id {env_id!r} is not a registered gymnasium id") from exc
-    ep = spec.entry_point
-    if isinstance(ep, str):
-        module, _, name = ep.partition(":")
-        ep = getattr(importlib.import_module(module), name)
-    if not hasattr(ep, "make_model"):
-        raise ConfigError(
-            f"env_id {env_id!r} has no batched model (its class lacks make_model); "
-            "gym-inventory policies work on gym-inventory ids"
-        )
-    return ep
-
-
-def make_env_model(env_id: str, batch_size: int, **env_kwargs: Any) -> Any:
-    """The batched model of ``batch_size`` copies of ``gymnasium.make(env_id, **env_kwargs)``.
-
-    The env's own defaults (its ``__init__`` signature), then the spec's ``kwargs``, then
-    ``env_kwargs`` are passed to ``EnvCls.make_model``, so the model is configured exactly
-    like the env. Returns ``(model, merged_kwargs)``.
-    """
-    env_cls = env_class(env_id)
-    kwargs = env_cls.env_arguments({**gym.spec(env_id).kwargs, **env_kwargs})
-    return env_cls.make_model(batch_size, **kwargs), kwargs
 
 
 @dataclass(frozen=True)
@@ -180,6 +148,17 @@ class Policy(abc.ABC):
         self.env = EnvView.from_env(env_id, **env_kwargs)
 
     @property
+    def env_id(self) -> str:
+        """The id of the env the policy was built for."""
+        return self.env.env_id
+
+    @property
+    def env_kwargs(self) -> dict[str, Any]:
+        """The env arguments the policy was built with (as given, a copy);
+        :func:`~gym_inventory.evaluation.evaluate` refuses any other env."""
+        return dict(self.env.env_kwargs)
+
+    @property
     def params(self) -> dict[str, Any]:
         """The rule's parameters by name."""
         return {n: getattr(self, n) for n in self.param_names}
@@ -209,6 +188,13 @@ class Policy(abc.ABC):
         raise NotImplementedError(f"{cls.__name__} has no parameters to tune")
 
     @classmethod
+    def exact_search(cls, view: EnvView) -> tuple[tuple[Any, ...], int] | None:
+        """The best parameters of the family for ``view`` found by an exhaustive search
+        within provable bounds, as ``(params, candidates evaluated)``; ``None`` where the
+        family has no such search (``tune`` then runs its local search)."""
+        return None
+
+    @classmethod
     def tune(
         cls,
         env_id: str = "InventoryLostSales-v0",
@@ -222,8 +208,12 @@ class Policy(abc.ABC):
     ) -> TuneResult:
         """Find the best parameters of this rule for an env configuration.
 
-        The search is an integer pattern search from a textbook starting point
-        (:func:`~gym_inventory.policies.tuning.local_search`).
+        With exact evaluation, families with a closed-form cost search every candidate
+        within bounds that provably contain the best (:meth:`exact_search`: :class:`SS`
+        and, with backorders, :class:`SQ`; see :mod:`gym_inventory.policies.renewal`);
+        otherwise the search is an integer pattern search from a textbook starting point
+        (:func:`~gym_inventory.policies.tuning.local_search`), a local optimum in
+        general.
 
         Parameters
         ----------
@@ -256,6 +246,11 @@ class Policy(abc.ABC):
         if not cls.param_names:
             policy = cls(env_id=env_id, **env_kwargs)
             return TuneResult(policy, cost(policy), used, 1)
+        found = cls.exact_search(view) if used == "exact" else None
+        if found is not None:
+            params, n = found
+            policy = cls(*params, env_id=env_id, **env_kwargs)
+            return TuneResult(policy, cost(policy), used, n)
         space = cls.search_space(view)
         best, value, n = local_search(
             lambda x: cost(cls(*space.params(x), env_id=env_id, **env_kwargs)), space

@@ -26,15 +26,23 @@ empty system, and :func:`solve_optimal` enlarges it until it does not bind.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["ChainSpace", "RVIResult", "relative_value_iteration", "stationary_distribution"]
+__all__ = [
+    "ChainSpace",
+    "RVIResult",
+    "check_tol",
+    "relative_value_iteration",
+    "stationary_distribution",
+]
 
 #: Demand tail probability cut off in backorder chains (put on the last point).
 DEMAND_TAIL = 1e-12
@@ -56,6 +64,19 @@ def _simplex(dim: int, M: int) -> np.ndarray:
         last = np.arange(int(room.sum())) - start[owner]
         pts = np.concatenate([pts[owner], last[:, None]], axis=1)
     return pts
+
+
+def check_tol(value: Any, name: str = "tol") -> float:
+    """Validate a relative stopping tolerance of value iteration: a real in (0, 1).
+
+    The iteration stops once the gap of the bounds on the average cost is at most ``tol``
+    times the cost (at least 1); ``tol >= 1`` would accept bounds that say nothing (the
+    first iterate), ``tol <= 0`` is never reached. Raises :class:`ConfigError`.
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not ok or not 0.0 < float(value) < 1.0:  # also rejects nan
+        raise ConfigError(f"{name} must be a real number in (0, 1), got {value!r}")
+    return float(value)
 
 
 @dataclass
@@ -95,10 +116,11 @@ def relative_value_iteration(
         First row of each state (rows of a state are contiguous, actions ascending);
         ``None`` when there is one row per state (evaluating a fixed policy).
     tol : float
-        Stop when ``max(TV - V) - min(TV - V) <= tol * max(1, |g|)``.
+        Stop when ``max(TV - V) - min(TV - V) <= tol * max(1, |g|)``; in (0, 1).
     max_iter : int
         Raise :class:`ConfigError` if not converged by then (e.g. a periodic chain).
     """
+    tol = check_tol(tol)
     t0 = time.perf_counter()
     n = P.shape[1]
     V = np.zeros(n)

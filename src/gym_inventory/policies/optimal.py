@@ -23,10 +23,12 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from gym_inventory.core.config import check_int
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
 from gym_inventory.policies.markov import (
     ChainSpace,
+    check_tol,
     relative_value_iteration,
     stationary_distribution,
 )
@@ -92,6 +94,11 @@ def initial_max_position(view: EnvView) -> int:
     return max(m, 1)
 
 
+def _check_max_position(value: Any) -> int | None:
+    # None (automatic) or an int >= 1: positions 0..max_position are represented.
+    return None if value is None else check_int("max_position", value, low=1)
+
+
 @dataclass
 class ExactCost:
     """Exact long-run average cost of a policy (Markov-chain evaluation).
@@ -111,12 +118,30 @@ def exact_average_cost(
 ) -> ExactCost:
     """Long-run average cost of ``policy`` from the empty system, computed exactly.
 
-    The chain is truncated at ``max_position`` (default: the policy's own bound or the
-    newsvendor level), enlarged while any state reachable from the empty system would
-    need more. Raises :class:`ConfigError` if the policy's position is unbounded.
+    Parameters
+    ----------
+    policy : Policy
+        A policy built for ``InventoryLostSales-v0`` or ``InventoryBackorder-v0``.
+    max_position : int, optional
+        First truncation of the inventory position, an int >= 1 (default: the policy's
+        own bound or the newsvendor level), enlarged while any state reachable from the
+        empty system would need more.
+    tol : float
+        Relative gap of the value-iteration bounds at which to stop, in (0, 1).
+
+    Raises
+    ------
+    ConfigError
+        For an invalid argument, or if the policy's position is unbounded.
     """
+    if not isinstance(policy, Policy):
+        raise ConfigError(
+            f"policy must be a gym_inventory.policies.Policy (it knows its env), got {policy!r}"
+        )
+    M = _check_max_position(max_position)
+    tol = check_tol(tol)
     view = policy.env
-    M = max_position or policy.position_bound() or initial_max_position(view)
+    M = M or policy.position_bound() or initial_max_position(view)
     low = None
     for _ in range(12):
         space = ChainSpace(view, M, low)
@@ -243,18 +268,25 @@ def solve_optimal(
     env_id : str
         ``"InventoryLostSales-v0"`` or ``"InventoryBackorder-v0"``.
     max_position : int, optional
-        First truncation of the inventory position (default: newsvendor level over
-        :math:`L+1` periods + 1, plus an EOQ when ``fixed_cost > 0``); enlarged
-        automatically while it binds.
+        First truncation of the inventory position, an int >= 1 (default: newsvendor
+        level over :math:`L+1` periods + 1, plus an EOQ when ``fixed_cost > 0``);
+        enlarged automatically while it binds.
     tol : float
-        Relative gap of the value-iteration bounds at which to stop.
+        Relative gap of the value-iteration bounds at which to stop, in (0, 1).
     **env_kwargs
         The env's keyword arguments (fixed ``lead_time``, stationary demand with a
         closed-form distribution, ``capacity=inf``).
+
+    Raises
+    ------
+    ConfigError
+        For an invalid argument or an unsupported configuration (the message names it).
     """
     t0 = time.perf_counter()
+    M = _check_max_position(max_position)
+    tol = check_tol(tol)
     view = EnvView.from_env(env_id, **env_kwargs)
-    M = max_position or initial_max_position(view)
+    M = M or initial_max_position(view)
     low = None
     enlarged = iterations = 0
     while True:

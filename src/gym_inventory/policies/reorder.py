@@ -10,6 +10,7 @@ import numpy as np
 from gym_inventory.core.config import check_int
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
+from gym_inventory.policies.renewal import best_s_Q, best_s_S, renewal_model
 from gym_inventory.policies.tuning import SearchSpace
 
 __all__ = ["SQ", "SS"]
@@ -63,6 +64,14 @@ class SS(Policy):
         # searched as (s, S - s) so that moving s moves S along
         return SearchSpace((S0 - 1, q), (-hi, 1), (hi, hi), decode=lambda x: (x[0], x[0] + x[1]))
 
+    @classmethod
+    def exact_search(cls, view: EnvView) -> tuple[tuple[int, int], int] | None:
+        """Every :math:`(s, S)` inside Zheng & Federgruen's (1991) bounds, by the renewal
+        formula (backorders with any fixed lead time; lost sales with :math:`L = 0`)."""
+        model = renewal_model(view)
+        found = None if model is None else best_s_S(model)
+        return None if found is None else ((found[0], found[1]), found[3])
+
 
 class SQ(Policy):
     r"""The :math:`(s, Q)` policy: when :math:`IP \le s`, order the smallest multiple
@@ -104,3 +113,14 @@ class SQ(Policy):
             return SearchSpace((S0, Q), (-hi, Q), (hi, Q))
         Q0 = min(_eoq(view), view.max_order)
         return SearchSpace((S0 - 1, Q0), (-hi, 1), (hi, view.max_order))
+
+    @classmethod
+    def exact_search(cls, view: EnvView) -> tuple[tuple[int, int], int] | None:
+        """Backorders: every :math:`Q` and the best :math:`s` for it, by the uniform
+        distribution of the position after ordering (stops once :math:`Q` provably
+        cannot improve)."""
+        if view.action_mode == "seed":
+            return None
+        model = renewal_model(view)
+        found = None if model is None else best_s_Q(model, view.max_order)
+        return None if found is None else ((found[0], found[1]), found[3])

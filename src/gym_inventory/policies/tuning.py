@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gym_inventory.errors import ConfigError
+from gym_inventory.evaluation import evaluate
 
 __all__ = ["SearchSpace", "exact_supported", "local_search", "make_objective"]
 
@@ -93,8 +94,6 @@ def make_objective(
         from gym_inventory.policies.optimal import exact_average_cost
 
         return (lambda policy: exact_average_cost(policy).average_cost), "exact"
-    from gym_inventory.evaluation import evaluate
-
     sim = simulation_settings(view, n_episodes, max_steps, warmup)
 
     def cost(policy) -> float:

@@ -26,7 +26,7 @@ def test_compare_on_inventory_v0_end_to_end(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "seed rule (prototype" in out and "hour-of-week" in out and "gap to best" in out
+    assert "prototype rule (order" in out and "hour-of-week" in out and "gap to best" in out
     assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
     text = md.read_text()
     assert text.startswith("# Policy comparison on `Inventory-v0`")

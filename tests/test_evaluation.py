@@ -4,14 +4,14 @@ import pytest
 
 from gym_inventory.errors import ActionError, ConfigError
 from gym_inventory.evaluation import evaluate
-from gym_inventory.policies import BaseStock, Myopic, SeedRule, solve_optimal
+from gym_inventory.policies import BaseStock, Myopic, OrderHoldClearRule, solve_optimal
 
 
 @pytest.mark.parametrize(
     ("env_id", "policy", "kwargs"),
     [
         ("InventoryLostSales-v0", lambda: BaseStock(19, lead_time=2), dict(lead_time=2)),
-        ("Inventory-v0", lambda: SeedRule(), {}),
+        ("Inventory-v0", lambda: OrderHoldClearRule(), {}),
     ],
 )
 def test_episodes_equal_single_envs_seeded_seed_plus_i(env_id, policy, kwargs):

@@ -42,7 +42,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0 if obs[0] < 100 else 2 if obs[0] > 400 else 1
 
     policies = {
-        "seed rule (order < 100, clear > 400)": seed_rule,
+        "prototype rule (order < 100, clear > 400)": seed_rule,
         "always hold": lambda obs: 1,
         "order every hour": lambda obs: 0,
     }

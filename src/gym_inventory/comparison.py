@@ -30,7 +30,7 @@ from gym_inventory.policies import (
     HourOfWeekOrderUpTo,
     Myopic,
     Policy,
-    SeedRule,
+    OrderHoldClearRule,
     solve_optimal,
 )
 from gym_inventory.policies.tuning import exact_supported
@@ -67,18 +67,18 @@ def candidates(env_id: str, **env_kwargs: Any) -> list[tuple[str, Callable[..., 
         return build
 
     if view.family == "store":
-        if env_kwargs.get("action_mode", "seed") != "seed":
+        if env_kwargs.get("action_mode", "order_hold_clear") != "order_hold_clear":
             raise ConfigError(
                 "compare on Inventory-v0 sets the action modes itself; drop action_mode"
             )
         qty = dict(action_mode="quantity")
         return [
             (
-                "seed rule (prototype: order <100, clear >400)",
-                lambda seed, **_: (SeedRule(env_id=env_id, **env_kwargs), "-", None),
+                "prototype rule (order <100, clear >400)",
+                lambda seed, **_: (OrderHoldClearRule(env_id=env_id, **env_kwargs), "-", None),
             ),
-            ("seed rule, thresholds tuned", tuned(SeedRule)),
-            ("(s, Q=30) on position, seed actions", tuned(SQ)),
+            ("prototype rule, thresholds tuned", tuned(OrderHoldClearRule)),
+            ("(s, Q=30) on position, order/hold/clear actions", tuned(SQ)),
             ("base stock", tuned(BaseStock, **qty)),
             ("capped base stock", tuned(CappedBaseStock, **qty)),
             ("(s, S)", tuned(SS, **qty)),

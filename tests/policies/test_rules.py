@@ -14,7 +14,7 @@ from gym_inventory.policies import (
     ConstantOrder,
     HourOfWeekOrderUpTo,
     Myopic,
-    SeedRule,
+    OrderHoldClearRule,
 )
 from gym_inventory.policies.seasonal import hour_of_week
 
@@ -90,7 +90,7 @@ def test_myopic_backorder_is_base_stock():
 
 
 def test_seed_rule_actions():
-    pi = SeedRule()
+    pi = OrderHoldClearRule()
     base = gym.make("Inventory-v0").reset(seed=0)[0]
     rows = np.repeat(base[None], 4, axis=0)
     rows[:, 0] = [50, 100, 399, 401]
@@ -139,9 +139,9 @@ def test_encoding_in_seed_and_continuous_modes():
         (lambda: BaseStock(-1), "S must be a non-negative int"),
         (lambda: CappedBaseStock(10, 0), "r must be an int >= 1"),
         (lambda: SQ(10, 20, env_id="Inventory-v0"), "Q must equal order_quantity"),
-        (lambda: SeedRule(env_id=LS), "SeedRule needs Inventory-v0"),
-        (lambda: SeedRule(action_mode="quantity"), "action_mode='seed'"),
-        (lambda: SeedRule(300, 200), "clearance must be >= reorder"),
+        (lambda: OrderHoldClearRule(env_id=LS), "OrderHoldClearRule needs Inventory-v0"),
+        (lambda: OrderHoldClearRule(action_mode="quantity"), "action_mode='order_hold_clear'"),
+        (lambda: OrderHoldClearRule(300, 200), "clearance must be >= reorder"),
         (lambda: HourOfWeekOrderUpTo(0, 4, env_id=LS), "needs Inventory-v0"),
         (lambda: Myopic(env_id="Inventory-v0"), "Myopic needs"),
         (lambda: BaseStock(5, env_id="CartPole-v1"), "no batched model"),

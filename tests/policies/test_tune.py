@@ -12,7 +12,7 @@ from gym_inventory.policies import (
     ConstantOrder,
     HourOfWeekOrderUpTo,
     Myopic,
-    SeedRule,
+    OrderHoldClearRule,
     exact_average_cost,
     solve_optimal,
 )
@@ -71,11 +71,11 @@ def test_forcing_simulation_on_an_exact_case_agrees():
 
 def test_store_rules_tune_by_simulation_and_beat_the_prototype():
     kw = dict(n_episodes=16)
-    tuned_seed = SeedRule.tune(**kw)
+    tuned_seed = OrderHoldClearRule.tune(**kw)
     hw = HourOfWeekOrderUpTo.tune(action_mode="quantity", **kw)
     from gym_inventory.evaluation import evaluate
 
-    base = evaluate(SeedRule(), "Inventory-v0", n_episodes=16, seed=1_000_000)
+    base = evaluate(OrderHoldClearRule(), "Inventory-v0", n_episodes=16, seed=1_000_000)
     assert tuned_seed.method == hw.method == "simulation"
     assert -tuned_seed.average_cost >= base.mean_reward
     assert hw.average_cost < tuned_seed.average_cost

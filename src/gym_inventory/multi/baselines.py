@@ -59,7 +59,7 @@ class BaseStockRule:
     """Order up to a level per product, ignoring the coupling.
 
     In ``action_mode="quantity"`` a product orders ``min(max_order, S - IP)`` units when
-    its inventory position ``IP`` is below its level ``S``; in the seed mode it takes
+    its inventory position ``IP`` is below its level ``S``; in the order_hold_clear mode it takes
     action 0 (order ``order_quantity``) when ``IP < S`` and action 1 (hold) otherwise.
 
     Parameters

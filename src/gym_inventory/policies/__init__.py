@@ -19,7 +19,7 @@ from gym_inventory.policies.optimal import (
 )
 from gym_inventory.policies.reorder import SQ, SS
 from gym_inventory.policies.seasonal import HourOfWeekOrderUpTo
-from gym_inventory.policies.seed import SeedRule
+from gym_inventory.policies.order_hold_clear import OrderHoldClearRule
 
 __all__ = [
     "SQ",
@@ -34,7 +34,7 @@ __all__ = [
     "OptimalPolicy",
     "OptimalSolution",
     "Policy",
-    "SeedRule",
+    "OrderHoldClearRule",
     "TuneResult",
     "exact_average_cost",
     "newsvendor_level",

@@ -18,14 +18,14 @@ import numpy as np
 
 from gym_inventory.core.config import InventoryConfig
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.envs.store import OBS_FIELDS
+from gym_inventory.envs.observations import STORE_OBS_FIELDS
 from gym_inventory.errors import ConfigError
 from gym_inventory.registration import make_env_model
 
 __all__ = ["EnvView", "Policy", "TuneResult"]
 
 _ON_HAND, _IN_TRANSIT, _BACKLOG = (
-    OBS_FIELDS.index(n) for n in ("on_hand", "in_transit", "backlog")
+    STORE_OBS_FIELDS.index(n) for n in ("on_hand", "in_transit", "backlog")
 )
 
 
@@ -35,7 +35,7 @@ class EnvView:
 
     Build it with :meth:`from_env`. ``family`` is ``"periodic"`` for the benchmark
     variants (observation ``[level, pipeline...]``) and ``"store"`` for ``Inventory-v0``
-    (observation fields of :data:`gym_inventory.envs.store.OBS_FIELDS`).
+    (observation fields of :data:`gym_inventory.envs.observations.STORE_OBS_FIELDS`).
     """
 
     env_id: str
@@ -112,12 +112,12 @@ class EnvView:
         """Encode desired orders ``(B,)`` as actions of the env's action space.
 
         Orders are rounded to whole units and capped at ``[0, max_order]`` (the most the
-        env accepts). In ``Inventory-v0``'s ``"seed"`` mode any positive order becomes
+        env accepts). In ``Inventory-v0``'s ``"order_hold_clear"`` mode any positive order becomes
         action 0 (order ``order_quantity``) and no order action 1 (hold). In
         ``"continuous"`` mode the order becomes the fraction ``order / max_order``.
         """
         q = np.clip(np.rint(order), 0, self.max_order)
-        if self.action_mode == "seed":
+        if self.action_mode == "order_hold_clear":
             return np.where(q > 0, 0, 1).astype(np.int64)
         if self.action_mode == "continuous":
             return (q / self.max_order).astype(np.float32)[:, None]

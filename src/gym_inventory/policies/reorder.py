@@ -77,7 +77,7 @@ class SQ(Policy):
     r"""The :math:`(s, Q)` policy: when :math:`IP \le s`, order the smallest multiple
     :math:`nQ` that lifts the position above :math:`s`; otherwise nothing.
 
-    In ``Inventory-v0``'s ``"seed"`` action mode the env orders ``order_quantity`` per
+    In ``Inventory-v0``'s ``"order_hold_clear"`` action mode the env orders ``order_quantity`` per
     order action, so there :math:`Q` must equal ``order_quantity`` (and ``tune`` only
     searches :math:`s`).
     """
@@ -90,9 +90,9 @@ class SQ(Policy):
         super().__init__(env_id, **env_kwargs)
         self.s = check_int("s", s, low=None)
         self.Q = check_int("Q", Q, low=1)
-        if self.env.action_mode == "seed" and self.Q != self.env.order_quantity:
+        if self.env.action_mode == "order_hold_clear" and self.Q != self.env.order_quantity:
             raise ConfigError(
-                f"Q must equal order_quantity ({self.env.order_quantity}) in action_mode='seed', "
+                f"Q must equal order_quantity ({self.env.order_quantity}) in action_mode='order_hold_clear', "
                 f"got {Q}"
             )
 
@@ -108,7 +108,7 @@ class SQ(Policy):
     def search_space(cls, view: EnvView) -> SearchSpace:
         S0 = view.base_level()
         hi = view.level_cap()
-        if view.action_mode == "seed":
+        if view.action_mode == "order_hold_clear":
             Q = view.order_quantity
             return SearchSpace((S0, Q), (-hi, Q), (hi, Q))
         Q0 = min(_eoq(view), view.max_order)
@@ -119,7 +119,7 @@ class SQ(Policy):
         """Backorders: every :math:`Q` and the best :math:`s` for it, by the uniform
         distribution of the position after ordering (stops once :math:`Q` provably
         cannot improve)."""
-        if view.action_mode == "seed":
+        if view.action_mode == "order_hold_clear":
             return None
         model = renewal_model(view)
         found = None if model is None else best_s_Q(model, view.max_order)

@@ -8,14 +8,14 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.demand.parametric import HOURS_PER_WEEK
-from gym_inventory.envs.store import OBS_FIELDS
+from gym_inventory.envs.observations import STORE_OBS_FIELDS
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
 from gym_inventory.policies.tuning import SearchSpace
 
 __all__ = ["HourOfWeekOrderUpTo", "hour_of_week"]
 
-_DOW_SIN, _DOW_COS = OBS_FIELDS.index("dow_sin"), OBS_FIELDS.index("dow_cos")
+_DOW_SIN, _DOW_COS = STORE_OBS_FIELDS.index("dow_sin"), STORE_OBS_FIELDS.index("dow_cos")
 
 
 def hour_of_week(obs: np.ndarray) -> np.ndarray:
@@ -36,7 +36,7 @@ class HourOfWeekOrderUpTo(Policy):
     :math:`S_t = s_t + \sum_{k=L+1}^{L+\text{cover}} \mu_{t+k}`, a batch for the next
     ``cover`` hours (batching saves the fixed ordering cost). The hour is read from the
     observation's day-of-week features. Only for ``Inventory-v0`` (quantity or
-    continuous action modes; in ``"seed"`` mode any order is one batch).
+    continuous action modes; in ``"order_hold_clear"`` mode any order is one batch).
     """
 
     param_names = ("safety", "cover")

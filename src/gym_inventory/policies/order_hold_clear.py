@@ -1,4 +1,4 @@
-"""The prototype's rule on ``Inventory-v0``: :class:`SeedRule`."""
+"""The prototype's rule on ``Inventory-v0``: :class:`OrderHoldClearRule`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy
 from gym_inventory.policies.tuning import SearchSpace
 
-__all__ = ["SeedRule"]
+__all__ = ["OrderHoldClearRule"]
 
 
-class SeedRule(Policy):
+class OrderHoldClearRule(Policy):
     """The prototype's rule: order (action 0) when on-hand stock < ``reorder`` (100),
     run a clearance sale (action 2) when it is > ``clearance`` (400), else hold (1).
 
     It looks at on-hand stock only, not at what is already in transit. Only for
-    ``Inventory-v0`` in ``action_mode="seed"`` (the default).
+    ``Inventory-v0`` in ``action_mode="order_hold_clear"`` (the default).
     """
 
     param_names = ("reorder", "clearance")
@@ -33,9 +33,9 @@ class SeedRule(Policy):
         **env_kwargs: Any,
     ) -> None:
         super().__init__(env_id, **env_kwargs)
-        if self.env.family != "store" or self.env.action_mode != "seed":
+        if self.env.family != "store" or self.env.action_mode != "order_hold_clear":
             raise ConfigError(
-                "SeedRule needs Inventory-v0 with action_mode='seed', got "
+                "OrderHoldClearRule needs Inventory-v0 with action_mode='order_hold_clear', got "
                 f"{self.env.env_id} with action_mode={self.env.action_mode!r}"
             )
         self.reorder = check_int("reorder", reorder)

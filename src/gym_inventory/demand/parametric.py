@@ -56,7 +56,12 @@ def _poisson_table(lam: np.ndarray, limit: int = 100_000) -> DemandTable | None:
     Each row spans ``lam -/+ 14 sqrt(lam)`` plus a margin (tails beyond hold far less than
     ``2**-60``). The pmf is computed relative to ``m = max(1, floor(lam))``:
     ``log p(k) - log p(m) = (k - m) log(lam / m) - sum log(j / m)`` (sums of small
-    ``log1p`` terms, so accurate to a few ulps), and normalised over the row.
+    ``log1p`` terms, so accurate to a few ulps), and normalised over the row. For
+    ``lam < 1`` (so ``m = 1``) ``log(lam / m)`` is ``log(lam)`` itself: ``log1p(lam - 1)``
+    would lose ``lam`` to rounding (``1e-17 - 1 == -1``, hence ``-inf`` and a NaN row).
+    Each row is scaled by its largest term before ``exp``, so no mean, however small
+    (down to the smallest subnormal), overflows: a mean below ``2**-53`` gives a table
+    that always draws 0, its exact law up to a uniform double's resolution.
     """
     sd = np.sqrt(lam)
     k0 = np.maximum(0.0, np.floor(lam - 14 * sd - 30))
@@ -68,8 +73,10 @@ def _poisson_table(lam: np.ndarray, limit: int = 100_000) -> DemandTable | None:
     csum = np.cumsum(np.log1p((np.maximum(k, 1.0) - m) / m), axis=1)
     at_m = np.take_along_axis(csum, np.minimum(m - k0[:, None], width - 1).astype(np.int64), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        logp = (k - m) * np.log1p((lam[:, None] - m) / m) - (csum - at_m)
+        log_ratio = np.where(lam < 1, np.log(lam), np.log1p((lam - m[:, 0]) / m[:, 0]))
+        logp = (k - m) * log_ratio[:, None] - (csum - at_m)
     logp[lam == 0] = np.where(k[lam == 0] == 0, 0.0, -np.inf)
+    logp -= logp.max(axis=1, keepdims=True)  # 0 at the mode: exp cannot overflow
     pmf = np.exp(logp)
     pmf /= pmf.sum(axis=1, keepdims=True)
     return DemandTable.from_pmf(np.arange(len(lam)), k0.astype(np.int64), pmf)
@@ -157,8 +164,13 @@ class NegativeBinomialDemand(_Stationary):
             raise ConfigError(
                 f"variance must be > mean ({mu:g}) for a negative binomial, got {variance!r}"
             )
-        self._mean, self.variance = mu, var
-        self.n = mu * mu / (var - mu)
+        n = mu * mu / (var - mu)
+        if not (0 < n < math.inf):
+            raise ConfigError(
+                f"mean**2 / (variance - mean), the negative binomial shape n, must be a "
+                f"positive finite float; mean={mean!r} and variance={variance!r} give {n!r}"
+            )
+        self._mean, self.variance, self.n = mu, var, n
 
     def _p(self, mean: Any) -> Any:
         return self.n / (self.n + mean)

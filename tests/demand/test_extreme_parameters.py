@@ -1,14 +1,21 @@
 """Parametric sources at extreme parameters: valid tables, or a clear ConfigError."""
 
+import re
+import tracemalloc
+
 import gymnasium as gym
 import numpy as np
 import pytest
 
 import gym_inventory  # noqa: F401  (registers the env ids)
+from gym_inventory.core.config import MAX_SUPPORT
 from gym_inventory.demand import (
     HOURS_PER_WEEK,
     DemandStream,
+    DiscreteDemand,
+    EmpiricalDemand,
     NegativeBinomialDemand,
+    NormalDemand,
     PoissonDemand,
     SeasonalDemand,
 )
@@ -72,3 +79,54 @@ def test_negative_binomial_tiny_but_representable_shape_draws_zero():
     src = NegativeBinomialDemand(1e-17, 1.0)  # n = 1e-34
     draws = src.sample(np.random.default_rng(0), np.arange(100))
     assert (draws == 0).all()
+
+
+# ---- bounded memory: no source enumerates more than MAX_SUPPORT values
+PROFILE = 1.0 + np.sin(np.arange(HOURS_PER_WEEK) / 24 * 2 * np.pi) ** 2
+WIDE = {
+    "normal-widest-grid": lambda: NormalDemand(1e9, MAX_SUPPORT // 24 - 1),
+    "normal-far-below-0": lambda: NormalDemand(-1e12, 1e6),  # grid [0, 1]
+    "poisson-huge-mean": lambda: PoissonDemand(1e12),
+    "negbin-huge-mean-and-variance": lambda: NegativeBinomialDemand(1e12, 1e30),
+    "discrete-wide-support": lambda: DiscreteDemand([0.5, 0.5], values=[0, 10**12]),
+    # these built tables of 1e6 to 3.6e6 values (130-160 MB) before the bound
+    "seasonal-negbin": lambda: SeasonalDemand(PROFILE, base=NegativeBinomialDemand(1e4, 1e6)),
+    "seasonal-discrete": lambda: SeasonalDemand(PROFILE, 3e4, base=DiscreteDemand([0.5, 0.5])),
+    "seasonal-bootstrap": lambda: SeasonalDemand(
+        PROFILE, 3e4, base=EmpiricalDemand([0, 2], mode="bootstrap")
+    ),
+    "seasonal-poisson": lambda: SeasonalDemand(PROFILE, mean=1e5),
+}
+
+
+@pytest.mark.parametrize("name", WIDE)
+def test_memory_is_bounded_by_max_support(name):
+    pytest.importorskip("scipy.stats")  # imported outside the measurement
+    tracemalloc.start()
+    try:
+        src = WIDE[name]()
+        table = src.demand_table()
+        draws = src.sample(np.random.default_rng(0), np.arange(512))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 12 * 8 * MAX_SUPPORT  # about a dozen float64 arrays of MAX_SUPPORT
+    assert table is None or sum(len(c) for c in table.cdfs) <= MAX_SUPPORT
+    assert np.isfinite(draws).all() and (draws >= 0).all() and (draws == np.floor(draws)).all()
+    assert np.isfinite(src.mean(np.arange(3))).all()
+
+
+@pytest.mark.parametrize(("mu", "sigma"), [(10.0, 1e6), (10.0, 1e300), (1e9, MAX_SUPPORT / 24)])
+def test_normal_grid_beyond_max_support_is_refused(mu, sigma):
+    message = re.escape(f"NormalDemand(mu={mu!r}, sigma={sigma!r})") + ".*" + f"= {MAX_SUPPORT}"
+    with pytest.raises(ConfigError, match=message):
+        NormalDemand(mu, sigma)
+
+
+@pytest.mark.parametrize("mu", [0.0, 1e9])
+def test_widest_normal_grid_is_accepted_with_its_exact_mean(mu):
+    sigma = MAX_SUPPORT // 24 - 1
+    src = NormalDemand(mu, sigma)
+    # E[max(0, round(X))], X ~ N(mu, s^2): s / sqrt(2 pi) at mu = 0 (up to O(1/s)); mu far above
+    expected = sigma / np.sqrt(2 * np.pi) if mu == 0 else mu
+    assert src.mean(np.arange(1))[0] == pytest.approx(expected, abs=1.0)

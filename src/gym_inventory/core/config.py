@@ -16,7 +16,16 @@ from typing import Any
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["CouplingConfig", "InventoryConfig", "check_int", "check_real"]
+__all__ = ["MAX_SUPPORT", "CouplingConfig", "InventoryConfig", "check_int", "check_real"]
+
+#: Most integer values a demand source enumerates at once (``2**20``, 8 MB as float64):
+#: the ``mu +/- 12 sigma`` grid of a :class:`~gym_inventory.demand.NormalDemand`, or
+#: states x width of the inverse-CDF table of any parametric or bootstrap source (for a
+#: seasonal source, over all its hours). A table that would be larger is not built:
+#: Poisson, negative binomial and finite-pmf sources then draw directly (NumPy's
+#: samplers, ``rng.choice``), with memory bounded by their parameters; a normal source,
+#: which needs its grid for its exact mean, is refused with a ConfigError.
+MAX_SUPPORT = 1 << 20
 
 
 def check_real(

@@ -10,6 +10,7 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.parametric import finite_table_at_means
 from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, DataError, require
 
@@ -112,6 +113,9 @@ class EmpiricalDemand(DemandSource):
         if self.mode == "replay":
             return None  # nothing random to draw
         return self._cached_table(lambda: self.table_at_means(np.array([self.series.mean()])))
+
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        return finite_table_at_means(self, means)
 
     def finite_pmf(self) -> tuple[np.ndarray, np.ndarray] | None:
         if self.mode == "replay":

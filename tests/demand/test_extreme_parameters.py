@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import gym_inventory  # noqa: F401  (registers the env ids)
-from gym_inventory.core.config import MAX_SUPPORT
+from gym_inventory.core.config import MAX_QUANTITY, MAX_SUPPORT
 from gym_inventory.demand import (
     HOURS_PER_WEEK,
+    ConstantDemand,
     DemandStream,
     DiscreteDemand,
     EmpiricalDemand,
@@ -19,7 +20,7 @@ from gym_inventory.demand import (
     PoissonDemand,
     SeasonalDemand,
 )
-from gym_inventory.errors import ConfigError
+from gym_inventory.errors import ConfigError, DataError
 
 TINY = [5e-324, 1e-300, 1e-17, 1e-16, 2.0**-53]
 
@@ -69,7 +70,7 @@ def test_seasonal_hour_with_a_tiny_mean_draws():
     assert (demand[[3, 3 + HOURS_PER_WEEK]] == 0).all()
 
 
-@pytest.mark.parametrize(("mean", "variance"), [(1e-300, 1.0), (5e-324, 1e-300), (1e160, 1e200)])
+@pytest.mark.parametrize(("mean", "variance"), [(1e-300, 1.0), (5e-324, 1e-300), (1e-170, 1.0)])
 def test_negative_binomial_shape_that_is_not_representable_is_refused(mean, variance):
     with pytest.raises(ConfigError, match="shape n, must be a positive finite float"):
         NegativeBinomialDemand(mean, variance)
@@ -130,3 +131,38 @@ def test_widest_normal_grid_is_accepted_with_its_exact_mean(mu):
     # E[max(0, round(X))], X ~ N(mu, s^2): s / sqrt(2 pi) at mu = 0 (up to O(1/s)); mu far above
     expected = sigma / np.sqrt(2 * np.pi) if mu == 0 else mu
     assert src.mean(np.arange(1))[0] == pytest.approx(expected, abs=1.0)
+
+
+# ---- demand quantities bounded like stock: at most MAX_QUANTITY
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: PoissonDemand(1e19), ConfigError, r"^mean must be <= MAX_QUANTITY = 1e\+15"),
+        (lambda: NegativeBinomialDemand(1e16, 1e20), ConfigError, r"^mean must be <= MAX_QUANT"),
+        (lambda: NegativeBinomialDemand(1.0, 1e31), ConfigError, r"^variance must be <= MAX_Q"),
+        (lambda: NormalDemand(1e300, 1.0), ConfigError, r"^mu must be <= MAX_QUANTITY"),
+        (lambda: DiscreteDemand([1.0], [10**30]), ConfigError, r"^values\[0\] must be <= MAX_"),
+        (lambda: ConstantDemand(10**400), ConfigError, r"^value must be <= MAX_QUANTITY"),
+        (lambda: SeasonalDemand(PROFILE, mean=1e15), ConfigError, r"busiest hour's mean demand"),
+        (lambda: EmpiricalDemand([0, 1e16]), DataError, r"values <= MAX_QUANTITY.*entry 1"),
+    ],
+)
+def test_demand_beyond_max_quantity_is_refused(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_demand_at_max_quantity_draws_exact_integers():
+    top = int(MAX_QUANTITY)
+    sources = [
+        PoissonDemand(MAX_QUANTITY),
+        NegativeBinomialDemand(MAX_QUANTITY, MAX_QUANTITY**2),
+        NormalDemand(MAX_QUANTITY, 1.0),
+        DiscreteDemand([0.5, 0.5], [0, top]),
+        ConstantDemand(top),
+        EmpiricalDemand([0, top], mode="bootstrap"),
+    ]
+    for src in sources:
+        draws = src.sample(np.random.default_rng(0), np.arange(64))
+        assert np.isfinite(draws).all() and (draws >= 0).all(), src
+        assert (draws == np.floor(draws)).all() and draws.max() < 2**53, src

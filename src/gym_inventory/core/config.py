@@ -24,6 +24,7 @@ __all__ = [
     "CouplingConfig",
     "InventoryConfig",
     "check_int",
+    "check_limit",
     "check_real",
 ]
 
@@ -161,7 +162,7 @@ class InventoryConfig:
     def __post_init__(self) -> None:
         lt = self.lead_time
         if isinstance(lt, numbers.Real) and not isinstance(lt, bool):
-            lt = _check_limit("lead_time", check_int("lead_time", lt), "MAX_LEAD_TIME")
+            lt = check_limit("lead_time", check_int("lead_time", lt), "MAX_LEAD_TIME")
             object.__setattr__(self, "lead_time", lt)
         elif isinstance(lt, Sequence) and not isinstance(lt, str):
             if len(lt) > MAX_LEAD_TIME + 1:
@@ -188,14 +189,14 @@ class InventoryConfig:
             "disposal_cost",
         ):
             value = check_real(name, getattr(self, name))
-            object.__setattr__(self, name, _check_limit(name, value, "MAX_PRICE"))
+            object.__setattr__(self, name, check_limit(name, value, "MAX_PRICE"))
         cap = check_real("capacity", self.capacity, low=0.0, allow_inf=True, low_inclusive=False)
         if not math.isinf(cap):
             cap = float(check_int("capacity", cap, low=1))
-            _check_limit("capacity", cap, "MAX_QUANTITY", "or math.inf for none")
+            check_limit("capacity", cap, "MAX_QUANTITY", "or math.inf for none")
         object.__setattr__(self, "capacity", cap)
         init = check_int("initial_stock", self.initial_stock)
-        _check_limit("initial_stock", init, "MAX_QUANTITY")
+        check_limit("initial_stock", init, "MAX_QUANTITY")
         if init > cap:
             raise ConfigError(
                 f"initial_stock must be <= capacity ({cap:g}), got {self.initial_stock!r}"
@@ -238,8 +239,8 @@ _WHY = {
 }
 
 
-def _check_limit(name: str, value: Any, limit_name: str, alt: str = "") -> Any:
-    """Return ``value``, or raise :class:`ConfigError` if it exceeds the named limit.
+def check_limit(name: str, value: Any, limit_name: str, alt: str = "") -> Any:
+    """Return ``value``, or raise :class:`ConfigError` if it exceeds a named limit of this module.
 
     Parameters
     ----------
@@ -300,6 +301,6 @@ class CouplingConfig:
         )
         if not math.isinf(cap):
             cap = float(check_int("shared_capacity", cap, low=1))
-            _check_limit("shared_capacity", cap, "MAX_QUANTITY", "or math.inf for none")
+            check_limit("shared_capacity", cap, "MAX_QUANTITY", "or math.inf for none")
         object.__setattr__(self, "shared_capacity", cap)
         object.__setattr__(self, "budget", check_real("budget", self.budget, allow_inf=True))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gym_inventory.core.config import check_int
+from gym_inventory.core.config import MAX_QUANTITY, check_int
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import finite_table_at_means
 from gym_inventory.demand.sampler import DemandTable
@@ -96,6 +96,12 @@ class EmpiricalDemand(DemandSource):
             raise DataError(
                 f"demand series from {where} must hold non-negative integers; "
                 f"entry {i} is {float(arr[i])!r}"
+            )
+        if arr.max() > MAX_QUANTITY:
+            i = int(np.argmax(arr))
+            raise DataError(
+                f"demand series from {where} must hold values <= MAX_QUANTITY = "
+                f"{MAX_QUANTITY:g}; entry {i} is {float(arr[i])!r}"
             )
         self.series = arr
         self.mode = mode

@@ -7,6 +7,8 @@ exact mean; :meth:`~gym_inventory.demand.DemandSource.distribution` returns a fr
 Memory is bounded by :data:`~gym_inventory.core.config.MAX_SUPPORT`: no source
 enumerates more values than that, whatever its parameters (a wider table is not built and
 the source draws directly; a :class:`NormalDemand` whose grid would be wider is refused).
+Means, values and ``mu`` are at most :data:`~gym_inventory.core.config.MAX_QUANTITY`
+(a negative binomial's variance at most its square), like every stock in the kernel.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from gym_inventory.core.config import MAX_SUPPORT, _check_pmf, check_int, check_real
+from gym_inventory.core.config import (
+    MAX_QUANTITY,
+    MAX_SUPPORT,
+    _check_pmf,
+    check_int,
+    check_limit,
+    check_real,
+)
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, require
@@ -166,7 +175,7 @@ class PoissonDemand(_Stationary):
     """
 
     def __init__(self, mean: float) -> None:
-        self.lam = check_real("mean", mean)
+        self.lam = check_limit("mean", check_real("mean", mean), "MAX_QUANTITY")
         self._mean = self.lam
 
     def table_at_means(self, means: np.ndarray) -> DemandTable | None:
@@ -200,8 +209,13 @@ class NegativeBinomialDemand(_Stationary):
     """
 
     def __init__(self, mean: float, variance: float) -> None:
-        mu = check_real("mean", mean, low_inclusive=False)
+        mu = check_limit("mean", check_real("mean", mean, low_inclusive=False), "MAX_QUANTITY")
         var = check_real("variance", variance)
+        if var > MAX_QUANTITY**2:
+            raise ConfigError(
+                f"variance must be <= MAX_QUANTITY**2 = {MAX_QUANTITY**2:g} (a standard "
+                f"deviation up to MAX_QUANTITY), got {variance!r}"
+            )
         if var <= mu:
             raise ConfigError(
                 f"variance must be > mean ({mu:g}) for a negative binomial, got {variance!r}"
@@ -272,7 +286,7 @@ class NormalDemand(_Stationary):
     """
 
     def __init__(self, mu: float, sigma: float) -> None:
-        self.mu = check_real("mu", mu, low=None)
+        self.mu = check_limit("mu", check_real("mu", mu, low=None), "MAX_QUANTITY")
         self.sigma = check_real("sigma", sigma)
         if self.sigma > 0:
             lo, hi = _normal_grid(self.mu, self.sigma)
@@ -325,7 +339,11 @@ class DiscreteDemand(_Stationary):
                     f"values must have one entry per pmf entry ({len(self.pmf)}), got {len(values)}"
                 )
             vals = np.array(
-                [check_int(f"values[{i}]", v) for i, v in enumerate(values)], dtype=np.float64
+                [
+                    check_limit(f"values[{i}]", check_int(f"values[{i}]", v), "MAX_QUANTITY")
+                    for i, v in enumerate(values)
+                ],
+                dtype=np.float64,
             )
             if len(np.unique(vals)) != len(vals):
                 raise ConfigError(f"values must be distinct, got {list(values)!r}")
@@ -350,7 +368,7 @@ class ConstantDemand(_Stationary):
     """
 
     def __init__(self, value: int) -> None:
-        self.value = check_int("value", value)
+        self.value = check_limit("value", check_int("value", value), "MAX_QUANTITY")
         self._mean = float(self.value)
 
     def sample(self, rng: np.random.Generator, periods: np.ndarray) -> np.ndarray:
@@ -427,6 +445,11 @@ class SeasonalDemand(DemandSource):
         self.start_hour = check_int("start_hour", start_hour, high=HOURS_PER_WEEK - 1)
         prof = prof / prof.max()  # scale first: a tiny (even subnormal) profile can't overflow
         self.rates = prof * (self.mean_per_hour / prof.mean())  # mean of each hour
+        if self.rates.max() > MAX_QUANTITY:
+            raise ConfigError(
+                f"the busiest hour's mean demand, mean * max(profile) / mean(profile) = "
+                f"{self.rates.max():g}, must be <= MAX_QUANTITY = {MAX_QUANTITY:g}"
+            )
 
     def _rates(self, periods: np.ndarray) -> np.ndarray:
         return self.rates[(np.asarray(periods) + self.start_hour) % HOURS_PER_WEEK]

@@ -64,7 +64,10 @@ def test_compare_on_lost_sales_includes_the_optimum(tmp_path):
 
 def test_compare_rejects_an_unknown_env(capsys):
     assert main(["compare", "--env", "Nope-v0", "--episodes", "2"]) == 2
-    assert "env_id 'Nope-v0' is not a registered gymnasium id" in capsys.readouterr().err
+    assert (
+        "unknown env id 'Nope-v0'; the gym-inventory ids are Inventory-v0"
+        in capsys.readouterr().err
+    )
 
 
 def test_compare_skips_an_optimum_too_large_to_solve():

@@ -1,15 +1,176 @@
-"""Matplotlib figures (optional dependency: ``pip install "gym-inventory[plot]"``)."""
+"""Figures: matplotlib ones (optional dependency: ``pip install "gym-inventory[plot]"``) and
+:func:`draw_history_frame`, an episode picture drawn with NumPy alone (for ``rgb_array``
+rendering without matplotlib).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from gym_inventory.errors import require
+from gym_inventory.core.config import check_int
+from gym_inventory.errors import ConfigError, require
 
-__all__ = ["figure_to_array", "plot_history", "plot_hour_of_week", "plot_trajectories"]
+__all__ = [
+    "FRAME_COLOURS",
+    "draw_history_frame",
+    "figure_to_array",
+    "plot_history",
+    "plot_hour_of_week",
+    "plot_trajectories",
+]
+
+#: RGB colours of :func:`draw_history_frame` (matplotlib's tab10, as :func:`plot_history`).
+FRAME_COLOURS: dict[str, tuple[int, int, int]] = {
+    "background": (255, 255, 255),
+    "frame": (204, 204, 204),
+    "on_hand": (31, 119, 180),  # tab:blue
+    "in_transit": (255, 127, 14),  # tab:orange
+    "capacity": (128, 128, 128),
+    "demand": (239, 169, 169),  # tab:red at 40 % over white
+    "sold": (44, 160, 44),  # tab:green
+}
+_MARGIN = 8  # pixels around and between the two panels
+
+
+def draw_history_frame(
+    history: Sequence[Sequence[float]] | np.ndarray,
+    capacity: float = math.inf,
+    *,
+    height: int = 500,
+    width: int = 800,
+) -> np.ndarray:
+    """Draw one episode of a single product as an RGB image, with NumPy only.
+
+    The picture of :func:`plot_history` without text: the top panel has the stock on
+    hand (blue step line), the stock in transit (orange line) and the capacity (grey
+    dashed line, when finite); the bottom panel has the demand (light red bars) and the
+    sales (green line). The episode so far fills the width, whatever its length (each
+    pixel column shows the range of the periods it covers), and each panel's vertical
+    scale runs from 0 to 1.05 times its largest value; a frame is always the same size.
+    Non-finite values are left out.
+
+    Parameters
+    ----------
+    history : sequence of tuples, or ndarray of shape (T, 5)
+        One row per period, row 0 the starting state, each row a tuple
+        ``(on_hand, in_transit, demand, sold, profit)`` (as the envs' ``history_row``
+        gives); ``profit`` is not drawn. May be empty (``T = 0``): two empty panels.
+    capacity : float
+        Storage capacity, drawn when finite.
+    height, width : int
+        Size of the image in pixels (at least 64 each); the default is the size of the
+        matplotlib frame (8 x 5 inches at 100 dpi).
+
+    Returns
+    -------
+    ndarray of uint8, shape (height, width, 3)
+        A new array; the same input always gives the same pixels.
+
+    Examples
+    --------
+    >>> frame = draw_history_frame([(5, 2, 3, 3, 1.0), (4, 2, 1, 1, 0.5)], capacity=10)
+    >>> frame.shape, frame.dtype.name
+    ((500, 800, 3), 'uint8')
+    """
+    height = check_int("height", height, low=64)
+    width = check_int("width", width, low=64)
+    h = np.asarray(history, dtype=np.float64)
+    if h.size == 0:
+        h = h.reshape(0, 5)
+    if h.ndim != 2 or h.shape[1] != 5:
+        raise ConfigError(
+            "history must be rows of 5 numbers (on_hand, in_transit, demand, sold, profit), "
+            f"got an array of shape {h.shape}"
+        )
+    cap = float(capacity)
+    h = np.where(np.isfinite(h), h, np.nan)
+    img = np.empty((height, width, 3), dtype=np.uint8)
+    img[:] = FRAME_COLOURS["background"]
+    inner = height - 3 * _MARGIN
+    top = (_MARGIN, _MARGIN + (inner * 3) // 5)  # rows [a, b) of each panel
+    bottom = (top[1] + _MARGIN, height - _MARGIN)
+    cols = (_MARGIN, width - _MARGIN)
+    for a, b in (top, bottom):
+        _box(img, a, b, *cols)
+    if len(h) == 0:
+        return img
+    starts, ends = _columns(len(h), cols[1] - cols[0])
+    stock = h[:, :2]
+    peak = 1.05 * np.nanmax(np.r_[stock.ravel(), cap if math.isfinite(cap) else np.nan, 1.0])
+    if math.isfinite(cap):
+        y = _rows(np.array([cap]), peak, *top)[0]
+        dashes = np.arange(cols[0], cols[1]) % 12 < 7
+        img[y, cols[0] : cols[1]][dashes] = FRAME_COLOURS["capacity"]
+    flows = 1.05 * np.nanmax(np.r_[h[:, 2:4].ravel(), 1.0])
+    lo, hi = _envelope(h[:, 2], starts, ends)
+    _fill(img, np.full_like(hi, 0.0), hi, flows, bottom, cols, FRAME_COLOURS["demand"])
+    for series, peak_, panel, colour in (
+        (h[:, 1], peak, top, "in_transit"),
+        (h[:, 0], peak, top, "on_hand"),
+        (h[:, 3], flows, bottom, "sold"),
+    ):
+        lo, hi = _envelope(series, starts, ends, connect=True)
+        _fill(img, lo, hi, peak_, panel, cols, FRAME_COLOURS[colour], thick=1)
+    return img
+
+
+def _box(img: np.ndarray, a: int, b: int, left: int, right: int) -> None:
+    """A one-pixel frame around rows ``[a, b)`` and columns ``[left, right)``."""
+    c = FRAME_COLOURS["frame"]
+    img[a - 1, left - 1 : right + 1] = img[b, left - 1 : right + 1] = c
+    img[a - 1 : b + 1, left - 1] = img[a - 1 : b + 1, right] = c
+
+
+def _columns(n: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last period shown in each of ``w`` pixel columns (``n`` periods)."""
+    x = np.arange(w + 1)
+    edges = (x * n) // w
+    starts = np.minimum(edges[:-1], n - 1)
+    ends = np.maximum(edges[1:], starts + 1)
+    return starts, ends
+
+
+def _envelope(
+    v: np.ndarray, starts: np.ndarray, ends: np.ndarray, connect: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest value of each column's periods (NaN where all are missing);
+    with ``connect``, also the previous column's last value, so the line is unbroken."""
+    lo = np.array([np.fmin.reduce(v[a:b]) for a, b in zip(starts, ends, strict=True)])
+    hi = np.array([np.fmax.reduce(v[a:b]) for a, b in zip(starts, ends, strict=True)])
+    if connect and len(lo) > 1:
+        last = v[ends - 1]
+        prev = np.r_[last[0], last[:-1]]
+        lo, hi = np.fmin(lo, prev), np.fmax(hi, prev)
+    return lo, hi
+
+
+def _rows(v: np.ndarray, peak: float, a: int, b: int) -> np.ndarray:
+    """Pixel rows of values ``v`` on a panel of rows ``[a, b)`` scaled from 0 to ``peak``."""
+    frac = np.clip(np.nan_to_num(v, nan=0.0) / peak, 0.0, 1.0)
+    return (b - 1 - np.rint(frac * (b - 1 - a))).astype(np.int64)
+
+
+def _fill(
+    img: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    peak: float,
+    panel: tuple[int, int],
+    cols: tuple[int, int],
+    colour: tuple[int, int, int],
+    thick: int = 0,
+) -> None:
+    """Paint, in each column, the rows from value ``lo`` to value ``hi`` (widened by
+    ``thick`` pixels each way); columns whose values are missing are left alone."""
+    a, b = panel
+    y_hi, y_lo = _rows(hi, peak, a, b) - thick, _rows(lo, peak, a, b) + thick
+    r = np.arange(a, b)[:, None]
+    mask = (r >= y_hi) & (r <= y_lo) & ~(np.isnan(lo) | np.isnan(hi))
+    img[a:b, cols[0] : cols[1]][mask] = colour
 
 
 def _pyplot():

@@ -16,7 +16,39 @@ from typing import Any
 
 from gym_inventory.errors import ConfigError
 
-__all__ = ["CouplingConfig", "InventoryConfig", "check_int", "check_real"]
+__all__ = [
+    "MAX_LEAD_TIME",
+    "MAX_PRICE",
+    "MAX_QUANTITY",
+    "MAX_SUPPORT",
+    "CouplingConfig",
+    "InventoryConfig",
+    "check_int",
+    "check_limit",
+    "check_real",
+]
+
+#: Largest stock, capacity or demand quantity accepted (``1e15`` units). Integer units are
+#: exact in float64 up to ``2**53`` (about ``9.007e15``), which leaves room for a few
+#: thousand periods of arrivals or backlog on top, and finite in a float32 observation.
+MAX_QUANTITY = 1e15
+#: Largest cost or price accepted (``1e200`` per unit, or per order for ``fixed_cost``):
+#: times any quantity up to :data:`MAX_QUANTITY` it is ``1e215``, so a period's profit,
+#: and its sum over any feasible number of periods, products and batch members, stays
+#: finite in float64 (whose largest value is about ``1.8e308``).
+MAX_PRICE = 1e200
+#: Longest lead time accepted (periods): the pipeline holds ``lead time + 1`` slots per
+#: copy and product, and the periodic envs observe every slot.
+MAX_LEAD_TIME = 10_000
+
+#: Most integer values a demand source enumerates at once (``2**20``, 8 MB as float64):
+#: the ``mu +/- 12 sigma`` grid of a :class:`~gym_inventory.demand.NormalDemand`, or
+#: states x width of the inverse-CDF table of any parametric or bootstrap source (for a
+#: seasonal source, over all its hours). A table that would be larger is not built:
+#: Poisson, negative binomial and finite-pmf sources then draw directly (NumPy's
+#: samplers, ``rng.choice``), with memory bounded by their parameters; a normal source,
+#: which needs its grid for its exact mean, is refused with a ConfigError.
+MAX_SUPPORT = 1 << 20
 
 
 def check_real(
@@ -106,6 +138,13 @@ class InventoryConfig:
         Cost per unit disposed because it did not fit.
     initial_stock : int
         On-hand stock at reset; must not exceed ``capacity``.
+
+    Notes
+    -----
+    Values whose results could not be represented are refused: costs and prices above
+    :data:`MAX_PRICE`, ``capacity`` and ``initial_stock`` above :data:`MAX_QUANTITY`, lead
+    times above :data:`MAX_LEAD_TIME`. (Stock that grows over an episode, such as a backlog
+    or unlimited on-hand stock, stays exact while it is below ``2**53``.)
     """
 
     lead_time: int | tuple[float, ...] = 0
@@ -123,8 +162,15 @@ class InventoryConfig:
     def __post_init__(self) -> None:
         lt = self.lead_time
         if isinstance(lt, numbers.Real) and not isinstance(lt, bool):
-            object.__setattr__(self, "lead_time", check_int("lead_time", lt))
+            lt = check_limit("lead_time", check_int("lead_time", lt), "MAX_LEAD_TIME")
+            object.__setattr__(self, "lead_time", lt)
         elif isinstance(lt, Sequence) and not isinstance(lt, str):
+            if len(lt) > MAX_LEAD_TIME + 1:
+                raise ConfigError(
+                    f"lead_time distribution must cover lead times 0..MAX_LEAD_TIME = "
+                    f"{MAX_LEAD_TIME} at most ({_WHY['MAX_LEAD_TIME']}), got {len(lt)} "
+                    "probabilities"
+                )
             object.__setattr__(self, "lead_time", _check_pmf("lead_time", lt))
         else:
             raise ConfigError(
@@ -142,12 +188,15 @@ class InventoryConfig:
             "clearance_price",
             "disposal_cost",
         ):
-            object.__setattr__(self, name, check_real(name, getattr(self, name)))
+            value = check_real(name, getattr(self, name))
+            object.__setattr__(self, name, check_limit(name, value, "MAX_PRICE"))
         cap = check_real("capacity", self.capacity, low=0.0, allow_inf=True, low_inclusive=False)
         if not math.isinf(cap):
             cap = float(check_int("capacity", cap, low=1))
+            check_limit("capacity", cap, "MAX_QUANTITY", "or math.inf for none")
         object.__setattr__(self, "capacity", cap)
         init = check_int("initial_stock", self.initial_stock)
+        check_limit("initial_stock", init, "MAX_QUANTITY")
         if init > cap:
             raise ConfigError(
                 f"initial_stock must be <= capacity ({cap:g}), got {self.initial_stock!r}"
@@ -181,6 +230,36 @@ class InventoryConfig:
                 f"unknown {where} field(s) {unknown}; expected some of {sorted(known)}"
             )
         return cls(**kwargs)
+
+
+_WHY = {
+    "MAX_QUANTITY": "so that integer units stay exact in float64 and finite in float32",
+    "MAX_PRICE": "so that its product with any quantity up to MAX_QUANTITY stays finite",
+    "MAX_LEAD_TIME": "the pipeline holds one slot per period of lead time",
+}
+
+
+def check_limit(name: str, value: Any, limit_name: str, alt: str = "") -> Any:
+    """Return ``value``, or raise :class:`ConfigError` if it exceeds a named limit of this module.
+
+    Parameters
+    ----------
+    name : str
+        The field, for the message.
+    value : int or float
+        An already type-checked value.
+    limit_name : {"MAX_QUANTITY", "MAX_PRICE", "MAX_LEAD_TIME"}
+        The module constant bounding it (named in the message with its reason).
+    alt : str
+        What else the field accepts, for the message (e.g. ``"or math.inf for none"``).
+    """
+    limit = globals()[limit_name]
+    if value > limit:
+        raise ConfigError(
+            f"{name} must be <= {limit_name} = {limit:g}{' ' + alt if alt else ''} "
+            f"({_WHY[limit_name]}), got {value!r}"
+        )
+    return value
 
 
 def _check_pmf(name: str, pmf: Sequence[Any]) -> tuple[float, ...]:
@@ -222,5 +301,6 @@ class CouplingConfig:
         )
         if not math.isinf(cap):
             cap = float(check_int("shared_capacity", cap, low=1))
+            check_limit("shared_capacity", cap, "MAX_QUANTITY", "or math.inf for none")
         object.__setattr__(self, "shared_capacity", cap)
         object.__setattr__(self, "budget", check_real("budget", self.budget, allow_inf=True))

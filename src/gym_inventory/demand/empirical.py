@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from gym_inventory.core.config import check_int
+from gym_inventory.core.config import MAX_QUANTITY, check_int
 from gym_inventory.demand.base import DemandSource
+from gym_inventory.demand.parametric import finite_table_at_means
 from gym_inventory.demand.sampler import DemandTable
 from gym_inventory.errors import ConfigError, DataError, require
 
@@ -96,6 +97,12 @@ class EmpiricalDemand(DemandSource):
                 f"demand series from {where} must hold non-negative integers; "
                 f"entry {i} is {float(arr[i])!r}"
             )
+        if arr.max() > MAX_QUANTITY:
+            i = int(np.argmax(arr))
+            raise DataError(
+                f"demand series from {where} must hold values <= MAX_QUANTITY = "
+                f"{MAX_QUANTITY:g}; entry {i} is {float(arr[i])!r}"
+            )
         self.series = arr
         self.mode = mode
         self.start = check_int("start", start)
@@ -112,6 +119,9 @@ class EmpiricalDemand(DemandSource):
         if self.mode == "replay":
             return None  # nothing random to draw
         return self._cached_table(lambda: self.table_at_means(np.array([self.series.mean()])))
+
+    def table_at_means(self, means: np.ndarray) -> DemandTable | None:
+        return finite_table_at_means(self, means)
 
     def finite_pmf(self) -> tuple[np.ndarray, np.ndarray] | None:
         if self.mode == "replay":

@@ -63,12 +63,12 @@ def write_dataset(out: Path, seed: int = 0) -> None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from gym_inventory.demand.instacart import DATA_DIR, _locate, _read
+    from gym_inventory.demand.instacart.files import DATA_DIR, locate, read
 
     rng = np.random.default_rng(seed)
     # Distributions from the real bundled sample.
-    o = _read(
-        _locate(DATA_DIR, "orders"),
+    o = read(
+        locate(DATA_DIR, "orders"),
         {"order_dow": "int64", "order_hour_of_day": "int64", "days_since_prior_order": "float64"},
         nullable=("days_since_prior_order",),
     )

@@ -10,6 +10,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
+import gym_inventory.demand.instacart.counts as agg
+import gym_inventory.demand.instacart.files as ifiles
 from gym_inventory.demand import instacart
 from gym_inventory.demand.instacart import (
     DATA_DIR,
@@ -149,9 +151,7 @@ def test_sparse_order_ids_give_identical_counts(tmp_path, reference):
         df = pd.read_csv(root / f"{name}.csv", dtype=str)
         df["order_id"] = (df.order_id.astype("int64") * 1_000_003 + 7).astype(str)
         df.to_csv(root / f"{name}.csv", index=False)
-    index = instacart._OrderIndex(
-        instacart._locate(root, "orders"), np.array([5, 10**12]), np.array([1, 2])
-    )
+    index = agg.OrderIndex(ifiles.locate(root, "orders"), np.array([5, 10**12]), np.array([1, 2]))
     assert not index.dense
     assert index(np.array([10**12, 5, 6, -1, 10**13])).tolist() == [2, 1, -1, -1, -1]
     pd.testing.assert_frame_equal(load_counts(root, ("prior", "train")), reference[0])
@@ -320,16 +320,16 @@ def test_cache_reused_and_invalidated(tmp_path, monkeypatch):
     def boom(*args):
         raise AssertionError("recomputed although cached")
 
-    real = instacart._aggregate
-    monkeypatch.setattr(instacart, "_aggregate", boom)
-    instacart._MEMO.clear()  # read the disk cache, not the in-process memo
+    real = agg.aggregate
+    monkeypatch.setattr(agg, "aggregate", boom)
+    agg.clear_memo()  # read the disk cache, not the in-process memo
     pd.testing.assert_frame_equal(load_counts(path), first)
     # a changed file (size and mtime) is aggregated again
     lines = raw("order_products__prior").decode() + "2539329,1,99,0\n"
     (path / "order_products__prior.csv").write_text(lines)
     with pytest.raises(AssertionError, match="recomputed"):
         load_counts(path)
-    monkeypatch.setattr(instacart, "_aggregate", real)
+    monkeypatch.setattr(agg, "aggregate", real)
     assert load_counts(path).order_count.sum() == 51_880
     assert len(list((tmp_path / "cache").glob("counts-*.npz"))) == 2
 
@@ -344,8 +344,8 @@ def test_cache_dir_env_var(tmp_path, monkeypatch):
 
 def test_bundled_counts_file_matches_csv():
     for s in instacart.EVAL_SETS:
-        key, count, orphans = instacart._aggregate(DATA_DIR, s)
-        bkey, bcount, _ = instacart._bundled_aggregate(s)
+        key, count, orphans = agg.aggregate(DATA_DIR, s)
+        bkey, bcount, _ = agg.bundled_aggregate(s)
         assert orphans == 0
         assert np.array_equal(key, bkey) and np.array_equal(count, bcount)
 

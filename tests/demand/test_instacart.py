@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import os
 import warnings
 import zipfile
 from collections import Counter
@@ -38,8 +39,9 @@ NAMES = (
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    """Never touch the user's cache from the tests."""
+    """Never touch the user's cache from the tests; start each test with an empty memo."""
     monkeypatch.setenv("GYM_INVENTORY_CACHE_DIR", str(tmp_path / "cache"))
+    agg.clear_memo()
 
 
 def raw(name: str) -> bytes:
@@ -324,7 +326,7 @@ def test_cache_reused_and_invalidated(tmp_path, monkeypatch):
     monkeypatch.setattr(agg, "aggregate", boom)
     agg.clear_memo()  # read the disk cache, not the in-process memo
     pd.testing.assert_frame_equal(load_counts(path), first)
-    # a changed file (size and mtime) is aggregated again
+    # a changed file is aggregated again
     lines = raw("order_products__prior").decode() + "2539329,1,99,0\n"
     (path / "order_products__prior.csv").write_text(lines)
     with pytest.raises(AssertionError, match="recomputed"):
@@ -332,6 +334,70 @@ def test_cache_reused_and_invalidated(tmp_path, monkeypatch):
     monkeypatch.setattr(agg, "aggregate", real)
     assert load_counts(path).order_count.sum() == 51_880
     assert len(list((tmp_path / "cache").glob("counts-*.npz"))) == 2
+
+
+def entries(tmp_path) -> set:
+    return set((tmp_path / "cache").glob("counts-*.npz"))
+
+
+def test_same_size_edit_with_mtime_restored_gives_new_counts(tmp_path):
+    path = write_plain(tmp_path / "d")
+    lines_file = path / "order_products__prior.csv"
+    before = load_counts(path)
+    text = lines_file.read_text()
+    st = lines_file.stat()
+    head, first, rest = text.split("\n", 2)
+    order_id, product_id, *tail = first.split(",")
+    other = str(int(product_id) + 1 if product_id[-1] != "9" else int(product_id) - 1)
+    lines_file.write_text("\n".join([head, ",".join([order_id, other, *tail]), rest]))
+    os.utime(lines_file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lines_file.stat().st_size == st.st_size
+    assert lines_file.stat().st_mtime_ns == st.st_mtime_ns
+    expected = load_counts(path, cache=False)
+    assert not expected.equals(before)
+    pd.testing.assert_frame_equal(load_counts(path), expected)  # in-process memo
+    agg.clear_memo()
+    pd.testing.assert_frame_equal(load_counts(path), expected)  # disk cache
+
+
+def damage(entry, other, how):
+    """Spoil the cache file ``entry`` (``other`` is another valid entry) in way ``how``."""
+    if how == "other-data":
+        entry.write_bytes(other.read_bytes())
+        return
+    if how == "garbage":
+        entry.write_bytes(b"PK\x03\x04 not an npz")
+        return
+    with np.load(entry) as z:
+        arrays = {k: z[k] for k in z.files}
+    if how == "counts-altered":  # well-formed, plausible, wrong
+        arrays["count"] = arrays["count"] * 2
+    elif how == "lengths-differ":  # inconsistent: used to fail every call
+        arrays["count"] = arrays["count"][:-1]
+    elif how == "float-counts":
+        arrays["count"] = arrays["count"].astype(np.float64)
+    np.savez(entry, **arrays)
+
+
+@pytest.mark.parametrize(
+    "how", ["other-data", "garbage", "counts-altered", "lengths-differ", "float-counts"]
+)
+def test_bad_cache_entry_is_detected_and_rebuilt(tmp_path, how):
+    path = write_plain(tmp_path / "d")
+    expected = load_counts(path, cache=False)
+    pd.testing.assert_frame_equal(load_counts(path), expected)
+    (prior_entry,) = entries(tmp_path)
+    load_counts(path, eval_sets=("train",))
+    (train_entry,) = entries(tmp_path) - {prior_entry}
+    damage(prior_entry, train_entry, how)
+    agg.clear_memo()
+    with pytest.warns(InstacartDataWarning, match="cache entry .* is bad .*rebuilding"):
+        pd.testing.assert_frame_equal(load_counts(path), expected)
+    agg.clear_memo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the rebuilt entry is good
+        pd.testing.assert_frame_equal(load_counts(path), expected)
+    assert entries(tmp_path) == {prior_entry, train_entry}
 
 
 def test_cache_dir_env_var(tmp_path, monkeypatch):

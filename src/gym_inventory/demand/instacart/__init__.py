@@ -24,7 +24,8 @@ double quote as ``\""`` inside a quoted field; :func:`products` turns ``\"`` bac
 ``"``.
 
 Aggregates are cached (see :func:`load_counts`) in ``$GYM_INVENTORY_CACHE_DIR`` or, by
-default, ``$XDG_CACHE_HOME/gym-inventory`` (``~/.cache/gym-inventory``).
+default, ``$XDG_CACHE_HOME/gym-inventory`` (``~/.cache/gym-inventory``), keyed by the
+files' content; a bad cache entry is rebuilt with a warning.
 
 Bad data raises :class:`~gym_inventory.errors.DataError` naming the file: a missing file
 or column, a non-numeric or missing id, a day or hour out of range, a duplicated order,
@@ -34,13 +35,15 @@ raise with ``orphans="raise"``.
 
 The package's modules, each layer importing only the ones above it:
 :mod:`~gym_inventory.demand.instacart.files` (finding and reading files),
-:mod:`~gym_inventory.demand.instacart.counts` (aggregation, cache, :func:`load_counts`),
+:mod:`~gym_inventory.demand.instacart.cache` (the content-keyed, verified cache),
+:mod:`~gym_inventory.demand.instacart.counts` (aggregation, :func:`load_counts`),
 :mod:`~gym_inventory.demand.instacart.catalogue` (products, best sellers, summary, calendar),
 :mod:`~gym_inventory.demand.instacart.source` (:class:`InstacartDemand`).
 """
 
 from __future__ import annotations
 
+from gym_inventory.demand.instacart.cache import cache_dir
 from gym_inventory.demand.instacart.catalogue import (
     products,
     reconstruct_calendar,
@@ -51,7 +54,6 @@ from gym_inventory.demand.instacart.counts import (
     MAX_PRODUCT_ID as MAX_PRODUCT_ID,
 )
 from gym_inventory.demand.instacart.counts import (
-    cache_dir,
     hour_of_week_counts,
     load_counts,
 )

@@ -8,17 +8,21 @@ so that the default demand needs only NumPy.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
-import zipfile
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from gym_inventory.demand.instacart.cache import (
+    Aggregate,
+    clear_digests,
+    content_key,
+    read_entry,
+    write_entry,
+)
 from gym_inventory.demand.instacart.files import (
     DATA_DIR,
     EVAL_SETS,
@@ -35,7 +39,6 @@ __all__ = [
     "MAX_PRODUCT_ID",
     "OrderIndex",
     "aggregate",
-    "cache_dir",
     "check_eval_sets",
     "check_orders",
     "clear_memo",
@@ -44,13 +47,9 @@ __all__ = [
     "load_counts",
 ]
 
-#: Bumped whenever the cached aggregate's format or meaning changes.
-CACHE_VERSION = 1
 #: Largest supported product id (the counts are a dense array of id x hour of week).
 MAX_PRODUCT_ID = 1 << 22
 COLUMNS = ["product_id", "order_dow", "order_hour_of_day", "order_count"]
-
-Aggregate = tuple[np.ndarray, np.ndarray, int]
 
 
 def check_orders(f: DataFile, o: dict[str, np.ndarray]) -> None:
@@ -133,23 +132,14 @@ def aggregate(path: str | os.PathLike | None, eval_set: str) -> Aggregate:
     return nz, counts[nz], orphans
 
 
-def cache_dir() -> Path:
-    """Where aggregates are cached: ``$GYM_INVENTORY_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/gym-inventory`` (default ``~/.cache/gym-inventory``)."""
-    env = os.environ.get("GYM_INVENTORY_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(xdg) / "gym-inventory"
-
-
 #: In-process memo of the last few aggregates (many sources built from one download).
 _MEMO: dict[str, Aggregate] = {}
 
 
 def clear_memo() -> None:
-    """Forget the aggregates memoised in this process (the disk cache stays)."""
+    """Forget the aggregates and file digests memoised in this process (not the disk cache)."""
     _MEMO.clear()
+    clear_digests()
 
 
 def _memo(ident: str, value: Aggregate) -> Aggregate:
@@ -162,36 +152,25 @@ def _memo(ident: str, value: Aggregate) -> Aggregate:
 
 
 def cached_aggregate(path: str | os.PathLike | None, eval_set: str, cache: bool) -> Aggregate:
-    """:func:`aggregate`, through the memo and the disk cache (unless ``cache`` is False)."""
+    """:func:`aggregate`, through the memo and the disk cache (unless ``cache`` is False).
+
+    Entries are keyed by the files' content and verified on reading; a bad one is
+    rebuilt (see :mod:`gym_inventory.demand.instacart.cache`).
+    """
     if path is None:
         return bundled_aggregate(eval_set)
     if not cache:
         return aggregate(path, eval_set)
     files = [locate(path, "orders"), locate(path, f"order_products__{eval_set}")]
-    ident = "\n".join([f"v{CACHE_VERSION}", eval_set, *(f.stat_key() for f in files)])
+    ident = content_key(eval_set, files)
     if ident in _MEMO:
         return _MEMO[ident]
-    target = cache_dir() / f"counts-{hashlib.sha256(ident.encode()).hexdigest()[:24]}.npz"
-    if target.is_file():
-        try:
-            with np.load(target) as z:
-                return _memo(ident, (z["key"], z["count"], int(z["orphans"])))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            pass  # a damaged cache entry is recomputed and rewritten
-    key, count, orphans = _memo(ident, aggregate(path, eval_set))
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, key=key, count=count, orphans=np.int64(orphans))
-        os.replace(tmp, target)
-    except OSError as exc:
-        warnings.warn(
-            f"cannot write the Instacart cache in {str(target.parent)!r} ({exc}); "
-            "set GYM_INVENTORY_CACHE_DIR to a writable directory",
-            InstacartDataWarning,
-            stacklevel=3,
-        )
-    return key, count, orphans
+    entry = read_entry(ident, MAX_PRODUCT_ID * HOURS_PER_WEEK)
+    if entry is not None:
+        return _memo(ident, entry)
+    value = _memo(ident, aggregate(path, eval_set))
+    write_entry(ident, value)
+    return value
 
 
 @cache
@@ -275,8 +254,10 @@ def load_counts(
         never counted; ``"warn"`` issues an :class:`InstacartDataWarning` with their
         number, ``"raise"`` raises :class:`~gym_inventory.errors.DataError`.
     cache : bool
-        Reuse (and store) the aggregate of each order-line file in :func:`cache_dir`,
-        keyed by the size and modification time of ``orders`` and the order-line file.
+        Reuse (and store) the aggregate of each order-line file in
+        :func:`~gym_inventory.demand.instacart.cache.cache_dir`, keyed by the content
+        (size and CRC-32) of ``orders`` and the order-line file; an entry that fails its
+        checks is rebuilt with an :class:`InstacartDataWarning`.
 
     Returns
     -------

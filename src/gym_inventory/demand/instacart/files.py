@@ -70,11 +70,6 @@ class DataFile:
         """How messages name the file: ``path`` or ``archive!member``."""
         return f"{self.outer}!{self.member}" if self.member else str(self.outer)
 
-    def stat_key(self) -> str:
-        """The file's resolved path, member, size and modification time, as one string."""
-        st = self.outer.stat()
-        return f"{self.outer.resolve()}|{self.member}|{st.st_size}|{st.st_mtime_ns}"
-
     @contextlib.contextmanager
     def open(self) -> Iterator[Any]:
         """A binary stream of the CSV text (decompressed)."""

@@ -278,6 +278,84 @@ def test_orphan_lines_warn_with_count_or_raise(tmp_path):
         load_counts(path, orphans="drop")
 
 
+def with_long_order(n_products: int, repeats: int = 0) -> tuple[str, str]:
+    """orders and prior lines plus one last order of ``n_products`` products (several
+    reading blocks of 64 KiB), its first ``repeats`` products listed again at its end."""
+    orders = raw("orders").decode() + "3500000,1,prior,2,3,09,7.0\n"
+    products = [*range(1, n_products + 1), *range(1, repeats + 1)]
+    lines = raw("order_products__prior").decode()
+    lines += "".join(f"3500000,{p},{i + 1},0\n" for i, p in enumerate(products))
+    return orders, lines
+
+
+@pytest.mark.parametrize("block", [None, 1 << 16], ids=["32MiB-blocks", "64KiB-blocks"])
+@pytest.mark.parametrize("where", ["adjacent", "appended", "long-order"])
+def test_duplicate_order_lines_raise(tmp_path, monkeypatch, where, block):
+    if block:
+        monkeypatch.setattr(ifiles, "BLOCK_SIZE", block)
+    overrides = {}
+    lines = raw("order_products__prior").decode().splitlines(keepends=True)
+    order_id, product_id = lines[1].split(",")[:2]
+    n = 1
+    if where == "adjacent":  # right after the original: lines sorted by order
+        overrides["order_products__prior"] = "".join([*lines[:2], lines[1], *lines[2:]])
+    elif where == "appended":  # at the end: lines no longer sorted by order
+        overrides["order_products__prior"] = "".join([*lines, lines[1]])
+    else:  # an order spanning several blocks repeats two of its products at its end
+        overrides["orders"], overrides["order_products__prior"] = with_long_order(12_000, 2)
+        order_id, product_id, n = "3500000", "1", 2
+    path = write_plain(tmp_path / "d", **overrides)
+    message = (
+        rf"order_products__prior.csv: {n} line\(s\) repeat an \(order_id, product_id\) pair "
+        rf"listed before, e.g. order_id {order_id}, product_id {product_id}"
+    )
+    with pytest.raises(DataError, match=message):
+        load_counts(path)
+    if where == "adjacent" and block is None:  # the timeline reads the lines too
+        with pytest.raises(DataError, match=message):
+            InstacartDemand(int(product_id), mode="timeline", path=path, weeks=2)
+
+
+def test_order_spanning_blocks_is_not_a_duplicate(tmp_path, monkeypatch):
+    orders, lines = with_long_order(12_000)
+    path = write_plain(tmp_path / "d", orders=orders, order_products__prior=lines)
+    whole = load_counts(path, cache=False)
+    monkeypatch.setattr(ifiles, "BLOCK_SIZE", 1 << 16)
+    pd.testing.assert_frame_equal(load_counts(path, cache=False), whole)
+    assert whole.order_count.sum() == 51_879 + 12_000
+
+
+def zip_of(target, members: dict) -> None:
+    with zipfile.ZipFile(target, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+@pytest.mark.parametrize("layout", ["directory", "archive", "archive-gz", "per-file-zip"])
+def test_ambiguous_files_raise_naming_every_candidate(tmp_path, layout):
+    old = (ORDERS_HEAD + "1,1,prior,1,2,08,\n").encode()  # a stale, different copy
+    root = write_plain(tmp_path / "d")
+    if layout == "directory":
+        (root / "orders.csv.gz").write_bytes(gzip.compress(old))
+        path, names = root, ["orders.csv", "orders.csv.gz"]
+    elif layout in ("archive", "archive-gz"):
+        path = tmp_path / "instacart.zip"
+        stale = ("old/orders.csv", old) if layout == "archive" else ("x/orders.csv.gz", old)
+        members = {stale[0]: gzip.compress(old) if layout == "archive-gz" else old}
+        members.update({f"{n}.csv": raw(n) for n in NAMES})
+        zip_of(path, members)
+        names = [stale[0], "orders.csv"]
+    else:
+        (root / "orders.csv").unlink()
+        zip_of(root / "orders.csv.zip", {"old/orders.csv": old, "orders.csv": raw("orders")})
+        path, names = root, ["old/orders.csv", "orders.csv"]
+    with pytest.raises(DataError) as info:
+        load_counts(path)
+    text = str(info.value)
+    assert "orders.csv" in text and "expected one" in text
+    assert all(repr(n) in text for n in names), text
+
+
 @pytest.mark.parametrize("target", ["archive", "member"])
 def test_unreadable_archives(tmp_path, target):
     if target == "archive":

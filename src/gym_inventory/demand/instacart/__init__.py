@@ -17,6 +17,11 @@ order lines; see ``gym_inventory/demand/data/README.md``). Otherwise ``path`` is
 * one ``.zip`` archive holding them (in any sub-folder, each as ``.csv``, ``.csv.gz`` or
   ``.csv.zip``; nested zips are read into memory).
 
+Each file must have exactly one candidate: a directory holding both ``orders.csv`` and
+``orders.csv.gz`` (or ``.csv.zip``), or an archive holding ``old/orders.csv`` besides
+``orders.csv`` (any folders, any of the three forms), raises
+:class:`~gym_inventory.errors.DataError` listing every candidate rather than picking one.
+
 The reader (pyarrow) accepts the quirks of real copies of the files: a UTF-8 byte-order
 mark, CRLF line ends, hours written ``08`` or ``8``, quoted product names holding
 commas, and non-ASCII text. Product names in the original ``products.csv`` escape a
@@ -27,11 +32,16 @@ Aggregates are cached (see :func:`load_counts`) in ``$GYM_INVENTORY_CACHE_DIR`` 
 default, ``$XDG_CACHE_HOME/gym-inventory`` (``~/.cache/gym-inventory``), keyed by the
 files' content; a bad cache entry is rebuilt with a warning.
 
-Bad data raises :class:`~gym_inventory.errors.DataError` naming the file: a missing file
-or column, a non-numeric or missing id, a day or hour out of range, a duplicated order,
-an unreadable archive. Order lines whose order is not in ``orders.csv`` ("orphans") are
-left out of the counts with a :class:`InstacartDataWarning` giving their number, or
-raise with ``orphans="raise"``.
+Bad data raises :class:`~gym_inventory.errors.DataError` naming the file: a missing or
+ambiguous file, a missing column, a non-numeric or missing id, a day or hour out of range,
+a duplicated order, an unreadable archive, and **duplicate order lines**: a line repeating
+an ``(order_id, product_id)`` pair already listed (the Instacart files list each product
+once per order and record no quantities, so a repeat means a damaged or twice-concatenated
+copy; it is an error, not a warning, because counting it once or twice would both be a
+guess). The message gives their number and one such pair; drop the repeated rows.
+Order lines whose order is not in ``orders.csv`` ("orphans") are left out of the counts
+with a :class:`InstacartDataWarning` giving their number, or raise with
+``orphans="raise"``.
 
 The package's modules, each layer importing only the ones above it:
 :mod:`~gym_inventory.demand.instacart.files` (finding and reading files),

@@ -105,9 +105,11 @@ def file_kind(filename: str) -> str:
 def csv_member(zf: zipfile.ZipFile, name: str, label: str) -> str:
     """The member of a per-file zip (``orders.csv.zip``) that holds ``name``'s CSV text."""
     names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-    for n in names:
-        if n.rsplit("/", 1)[-1] == f"{name}.csv":
-            return n
+    exact = [n for n in names if n.rsplit("/", 1)[-1] == f"{name}.csv"]
+    if len(exact) > 1:
+        raise DataError(f"{label} holds {len(exact)} files {name}.csv, {exact}; expected one")
+    if exact:
+        return exact[0]
     csvs = [n for n in names if n.lower().endswith(".csv")]
     if len(csvs) == 1:
         return csvs[0]
@@ -128,14 +130,22 @@ def locate(path: str | os.PathLike | None, name: str) -> DataFile:
     Raises
     ------
     DataError
-        If the file is missing or ``path`` is neither a directory nor a zip archive.
+        If the file is missing, if there is more than one candidate (``orders.csv`` and
+        ``orders.csv.gz`` side by side, or two members named ``orders.csv`` or
+        ``orders.csv.gz`` ... in any folders of an archive; the message lists them all) or
+        if ``path`` is neither a directory nor a zip archive.
     """
     root = DATA_DIR if path is None else Path(path).expanduser()
+    wanted = [f"{name}{ext}" for ext in EXTENSIONS]
     if root.is_dir():
-        for ext in EXTENSIONS:
-            f = root / f"{name}{ext}"
-            if f.is_file():
-                return DataFile(name, f)
+        found = [root / w for w in wanted if (root / w).is_file()]
+        if len(found) == 1:
+            return DataFile(name, found[0])
+        if found:
+            raise DataError(
+                f"directory {str(root)!r} holds {len(found)} copies of Instacart file "
+                f"{name}.csv: {[f.name for f in found]}; expected one (move the others away)"
+            )
         raise DataError(
             f"Instacart file {name}.csv (or {name}.csv.gz / {name}.csv.zip) not found in "
             f"directory {str(root)!r}"
@@ -146,10 +156,16 @@ def locate(path: str | os.PathLike | None, name: str) -> DataFile:
                 members = zf.namelist()
         except (zipfile.BadZipFile, OSError) as exc:
             raise DataError(f"cannot read archive {str(root)!r}: {exc}") from exc
-        for ext in EXTENSIONS:
-            for m in members:
-                if m.rsplit("/", 1)[-1] == f"{name}{ext}" and "__MACOSX" not in m:
-                    return DataFile(name, root, m)
+        found_members = [
+            m for m in members if m.rsplit("/", 1)[-1] in wanted and "__MACOSX" not in m
+        ]
+        if len(found_members) == 1:
+            return DataFile(name, root, found_members[0])
+        if found_members:
+            raise DataError(
+                f"archive {str(root)!r} holds {len(found_members)} candidates for Instacart "
+                f"file {name}.csv: {found_members}; expected one"
+            )
         raise DataError(f"archive {str(root)!r} holds no {name}.csv (or .csv.gz / .csv.zip)")
     raise DataError(
         f"Instacart path {str(root)!r} must be a directory of the CSV files or a .zip "

@@ -14,6 +14,7 @@ from gym_inventory.demand.instacart.catalogue import reconstruct_calendar
 from gym_inventory.demand.instacart.counts import (
     OrderIndex,
     check_eval_sets,
+    counts_arrays,
     hour_of_week_counts,
 )
 from gym_inventory.demand.instacart.files import batches, locate
@@ -32,6 +33,8 @@ __all__ = ["DEFAULT_MEAN", "InstacartDemand", "PoissonReplay"]
 def _timeline(
     product_id: int, path: Any, eval_sets: tuple[str, ...], weeks: int, seed: int
 ) -> np.ndarray:
+    """The product's order lines per hour of the reconstructed calendar."""
+    counts_arrays(path, eval_sets)  # the cached aggregate's checks: duplicates, orphans, ids
     oid, hour = reconstruct_calendar(path, weeks, seed)
     index = OrderIndex(locate(path, "orders"), oid, hour)
     hours = []

@@ -6,8 +6,8 @@ Writes, to a temporary directory, ``orders.csv`` (3,421,083 orders of 206,209 us
 ``days_since_prior_order`` on first orders, lines grouped by order) and value
 distributions taken from the bundled real sample (hour of week, days between orders)
 or the full data's published statistics (4-100 orders per user, ~10 lines per order,
-Zipf-like product popularity over 49,688 ids). Then times, each in a fresh subprocess
-(peak RSS: that process's ``VmHWM``):
+Zipf-like product popularity over 49,688 ids, each product at most once per order). Then
+times, each in a fresh subprocess (peak RSS: that process's ``VmHWM``):
 
 * ``ours, cold``   - ``load_counts(path)`` with an empty cache;
 * ``ours, cached`` - the same call again (the cache written by the first);
@@ -63,12 +63,12 @@ def write_dataset(out: Path, seed: int = 0) -> None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from gym_inventory.demand.instacart import DATA_DIR, _locate, _read
+    from gym_inventory.demand.instacart.files import DATA_DIR, locate, read
 
     rng = np.random.default_rng(seed)
     # Distributions from the real bundled sample.
-    o = _read(
-        _locate(DATA_DIR, "orders"),
+    o = read(
+        locate(DATA_DIR, "orders"),
         {"order_dow": "int64", "order_hour_of_day": "int64", "days_since_prior_order": "float64"},
         nullable=("days_since_prior_order",),
     )
@@ -121,11 +121,24 @@ def write_dataset(out: Path, seed: int = 0) -> None:
             rng, len(ids), total, lambda n, lam=lam: 1 + rng.poisson(lam, size=n), 1, 145
         )
         starts = np.r_[0, np.cumsum(sizes)[:-1]]
-        rank = np.searchsorted(cdf, rng.random(total), side="right")
+        oid = np.repeat(ids, sizes)
+        pid = pid_of_rank[
+            np.minimum(np.searchsorted(cdf, rng.random(total), "right"), N_PRODUCTS - 1)
+        ]
+        while True:  # each product at most once per order, as in the real files
+            key = oid.astype(np.int64) * (1 << 17) + pid  # product ids < 2**17
+            by_key = np.argsort(key, kind="stable")  # nearly sorted already: timsort is fast
+            repeat = np.zeros(total, dtype=bool)
+            repeat[by_key[1:]] = key[by_key[1:]] == key[by_key[:-1]]
+            if not repeat.any():
+                break
+            redraw = np.searchsorted(cdf, rng.random(int(repeat.sum())), "right")
+            pid[repeat] = pid_of_rank[np.minimum(redraw, N_PRODUCTS - 1)]
+        del key, by_key, repeat
         lines = pa.table(
             {
-                "order_id": np.repeat(ids, sizes),
-                "product_id": pid_of_rank[np.minimum(rank, N_PRODUCTS - 1)],
+                "order_id": oid,
+                "product_id": pid,
                 "add_to_cart_order": (np.arange(total) - np.repeat(starts, sizes) + 1).astype(
                     np.int16
                 ),
@@ -133,7 +146,7 @@ def write_dataset(out: Path, seed: int = 0) -> None:
             }
         )
         pcsv.write_csv(lines, out / f"order_products__{name}.csv")
-        del lines, rank
+        del lines, oid, pid
 
 
 # Peak RSS of this process image: VmHWM is reset by exec, unlike ru_maxrss, which keeps the

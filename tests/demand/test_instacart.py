@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import os
 import warnings
 import zipfile
 from collections import Counter
@@ -10,6 +11,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
+import gym_inventory.demand.instacart.counts as agg
+import gym_inventory.demand.instacart.files as ifiles
 from gym_inventory.demand import instacart
 from gym_inventory.demand.instacart import (
     DATA_DIR,
@@ -36,8 +39,9 @@ NAMES = (
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    """Never touch the user's cache from the tests."""
+    """Never touch the user's cache from the tests; start each test with an empty memo."""
     monkeypatch.setenv("GYM_INVENTORY_CACHE_DIR", str(tmp_path / "cache"))
+    agg.clear_memo()
 
 
 def raw(name: str) -> bytes:
@@ -149,9 +153,7 @@ def test_sparse_order_ids_give_identical_counts(tmp_path, reference):
         df = pd.read_csv(root / f"{name}.csv", dtype=str)
         df["order_id"] = (df.order_id.astype("int64") * 1_000_003 + 7).astype(str)
         df.to_csv(root / f"{name}.csv", index=False)
-    index = instacart._OrderIndex(
-        instacart._locate(root, "orders"), np.array([5, 10**12]), np.array([1, 2])
-    )
+    index = agg.OrderIndex(ifiles.locate(root, "orders"), np.array([5, 10**12]), np.array([1, 2]))
     assert not index.dense
     assert index(np.array([10**12, 5, 6, -1, 10**13])).tolist() == [2, 1, -1, -1, -1]
     pd.testing.assert_frame_equal(load_counts(root, ("prior", "train")), reference[0])
@@ -276,6 +278,84 @@ def test_orphan_lines_warn_with_count_or_raise(tmp_path):
         load_counts(path, orphans="drop")
 
 
+def with_long_order(n_products: int, repeats: int = 0) -> tuple[str, str]:
+    """orders and prior lines plus one last order of ``n_products`` products (several
+    reading blocks of 64 KiB), its first ``repeats`` products listed again at its end."""
+    orders = raw("orders").decode() + "3500000,1,prior,2,3,09,7.0\n"
+    products = [*range(1, n_products + 1), *range(1, repeats + 1)]
+    lines = raw("order_products__prior").decode()
+    lines += "".join(f"3500000,{p},{i + 1},0\n" for i, p in enumerate(products))
+    return orders, lines
+
+
+@pytest.mark.parametrize("block", [None, 1 << 16], ids=["32MiB-blocks", "64KiB-blocks"])
+@pytest.mark.parametrize("where", ["adjacent", "appended", "long-order"])
+def test_duplicate_order_lines_raise(tmp_path, monkeypatch, where, block):
+    if block:
+        monkeypatch.setattr(ifiles, "BLOCK_SIZE", block)
+    overrides = {}
+    lines = raw("order_products__prior").decode().splitlines(keepends=True)
+    order_id, product_id = lines[1].split(",")[:2]
+    n = 1
+    if where == "adjacent":  # right after the original: lines sorted by order
+        overrides["order_products__prior"] = "".join([*lines[:2], lines[1], *lines[2:]])
+    elif where == "appended":  # at the end: lines no longer sorted by order
+        overrides["order_products__prior"] = "".join([*lines, lines[1]])
+    else:  # an order spanning several blocks repeats two of its products at its end
+        overrides["orders"], overrides["order_products__prior"] = with_long_order(12_000, 2)
+        order_id, product_id, n = "3500000", "1", 2
+    path = write_plain(tmp_path / "d", **overrides)
+    message = (
+        rf"order_products__prior.csv: {n} line\(s\) repeat an \(order_id, product_id\) pair "
+        rf"listed before, e.g. order_id {order_id}, product_id {product_id}"
+    )
+    with pytest.raises(DataError, match=message):
+        load_counts(path)
+    if where == "adjacent" and block is None:  # the timeline reads the lines too
+        with pytest.raises(DataError, match=message):
+            InstacartDemand(int(product_id), mode="timeline", path=path, weeks=2)
+
+
+def test_order_spanning_blocks_is_not_a_duplicate(tmp_path, monkeypatch):
+    orders, lines = with_long_order(12_000)
+    path = write_plain(tmp_path / "d", orders=orders, order_products__prior=lines)
+    whole = load_counts(path, cache=False)
+    monkeypatch.setattr(ifiles, "BLOCK_SIZE", 1 << 16)
+    pd.testing.assert_frame_equal(load_counts(path, cache=False), whole)
+    assert whole.order_count.sum() == 51_879 + 12_000
+
+
+def zip_of(target, members: dict) -> None:
+    with zipfile.ZipFile(target, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+@pytest.mark.parametrize("layout", ["directory", "archive", "archive-gz", "per-file-zip"])
+def test_ambiguous_files_raise_naming_every_candidate(tmp_path, layout):
+    old = (ORDERS_HEAD + "1,1,prior,1,2,08,\n").encode()  # a stale, different copy
+    root = write_plain(tmp_path / "d")
+    if layout == "directory":
+        (root / "orders.csv.gz").write_bytes(gzip.compress(old))
+        path, names = root, ["orders.csv", "orders.csv.gz"]
+    elif layout in ("archive", "archive-gz"):
+        path = tmp_path / "instacart.zip"
+        stale = ("old/orders.csv", old) if layout == "archive" else ("x/orders.csv.gz", old)
+        members = {stale[0]: gzip.compress(old) if layout == "archive-gz" else old}
+        members.update({f"{n}.csv": raw(n) for n in NAMES})
+        zip_of(path, members)
+        names = [stale[0], "orders.csv"]
+    else:
+        (root / "orders.csv").unlink()
+        zip_of(root / "orders.csv.zip", {"old/orders.csv": old, "orders.csv": raw("orders")})
+        path, names = root, ["old/orders.csv", "orders.csv"]
+    with pytest.raises(DataError) as info:
+        load_counts(path)
+    text = str(info.value)
+    assert "orders.csv" in text and "expected one" in text
+    assert all(repr(n) in text for n in names), text
+
+
 @pytest.mark.parametrize("target", ["archive", "member"])
 def test_unreadable_archives(tmp_path, target):
     if target == "archive":
@@ -320,18 +400,82 @@ def test_cache_reused_and_invalidated(tmp_path, monkeypatch):
     def boom(*args):
         raise AssertionError("recomputed although cached")
 
-    real = instacart._aggregate
-    monkeypatch.setattr(instacart, "_aggregate", boom)
-    instacart._MEMO.clear()  # read the disk cache, not the in-process memo
+    real = agg.aggregate
+    monkeypatch.setattr(agg, "aggregate", boom)
+    agg.clear_memo()  # read the disk cache, not the in-process memo
     pd.testing.assert_frame_equal(load_counts(path), first)
-    # a changed file (size and mtime) is aggregated again
+    # a changed file is aggregated again
     lines = raw("order_products__prior").decode() + "2539329,1,99,0\n"
     (path / "order_products__prior.csv").write_text(lines)
     with pytest.raises(AssertionError, match="recomputed"):
         load_counts(path)
-    monkeypatch.setattr(instacart, "_aggregate", real)
+    monkeypatch.setattr(agg, "aggregate", real)
     assert load_counts(path).order_count.sum() == 51_880
     assert len(list((tmp_path / "cache").glob("counts-*.npz"))) == 2
+
+
+def entries(tmp_path) -> set:
+    return set((tmp_path / "cache").glob("counts-*.npz"))
+
+
+def test_same_size_edit_with_mtime_restored_gives_new_counts(tmp_path):
+    path = write_plain(tmp_path / "d")
+    lines_file = path / "order_products__prior.csv"
+    before = load_counts(path)
+    text = lines_file.read_text()
+    st = lines_file.stat()
+    head, first, rest = text.split("\n", 2)
+    order_id, product_id, *tail = first.split(",")
+    other = str(int(product_id) + 1 if product_id[-1] != "9" else int(product_id) - 1)
+    lines_file.write_text("\n".join([head, ",".join([order_id, other, *tail]), rest]))
+    os.utime(lines_file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lines_file.stat().st_size == st.st_size
+    assert lines_file.stat().st_mtime_ns == st.st_mtime_ns
+    expected = load_counts(path, cache=False)
+    assert not expected.equals(before)
+    pd.testing.assert_frame_equal(load_counts(path), expected)  # in-process memo
+    agg.clear_memo()
+    pd.testing.assert_frame_equal(load_counts(path), expected)  # disk cache
+
+
+def damage(entry, other, how):
+    """Spoil the cache file ``entry`` (``other`` is another valid entry) in way ``how``."""
+    if how == "other-data":
+        entry.write_bytes(other.read_bytes())
+        return
+    if how == "garbage":
+        entry.write_bytes(b"PK\x03\x04 not an npz")
+        return
+    with np.load(entry) as z:
+        arrays = {k: z[k] for k in z.files}
+    if how == "counts-altered":  # well-formed, plausible, wrong
+        arrays["count"] = arrays["count"] * 2
+    elif how == "lengths-differ":  # inconsistent: used to fail every call
+        arrays["count"] = arrays["count"][:-1]
+    elif how == "float-counts":
+        arrays["count"] = arrays["count"].astype(np.float64)
+    np.savez(entry, **arrays)
+
+
+@pytest.mark.parametrize(
+    "how", ["other-data", "garbage", "counts-altered", "lengths-differ", "float-counts"]
+)
+def test_bad_cache_entry_is_detected_and_rebuilt(tmp_path, how):
+    path = write_plain(tmp_path / "d")
+    expected = load_counts(path, cache=False)
+    pd.testing.assert_frame_equal(load_counts(path), expected)
+    (prior_entry,) = entries(tmp_path)
+    load_counts(path, eval_sets=("train",))
+    (train_entry,) = entries(tmp_path) - {prior_entry}
+    damage(prior_entry, train_entry, how)
+    agg.clear_memo()
+    with pytest.warns(InstacartDataWarning, match="cache entry .* is bad .*rebuilding"):
+        pd.testing.assert_frame_equal(load_counts(path), expected)
+    agg.clear_memo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the rebuilt entry is good
+        pd.testing.assert_frame_equal(load_counts(path), expected)
+    assert entries(tmp_path) == {prior_entry, train_entry}
 
 
 def test_cache_dir_env_var(tmp_path, monkeypatch):
@@ -344,8 +488,8 @@ def test_cache_dir_env_var(tmp_path, monkeypatch):
 
 def test_bundled_counts_file_matches_csv():
     for s in instacart.EVAL_SETS:
-        key, count, orphans = instacart._aggregate(DATA_DIR, s)
-        bkey, bcount, _ = instacart._bundled_aggregate(s)
+        key, count, orphans = agg.aggregate(DATA_DIR, s)
+        bkey, bcount, _ = agg.bundled_aggregate(s)
         assert orphans == 0
         assert np.array_equal(key, bkey) and np.array_equal(count, bcount)
 

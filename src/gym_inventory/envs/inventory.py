@@ -13,7 +13,7 @@ import numpy as np
 from gym_inventory.core.fields import RECORD_FIELDS
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import HourlyStoreModel, split_kwargs
-from gym_inventory.errors import ArgumentError, ConfigError, require
+from gym_inventory.errors import ArgumentError, ConfigError
 
 __all__ = ["DEFAULT_EPISODE_HOURS", "InventoryEnv", "default_demand"]
 
@@ -401,12 +401,11 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     @staticmethod
     def rgb_frame(model: HourlyStoreModel, history: Sequence[tuple[float, ...]]) -> np.ndarray:
-        """A picture of one copy's episode so far (``history``: its ``history_row`` rows)."""
-        from gym_inventory.plotting import figure_to_array, plot_history
+        """A picture of one copy's episode so far (``history``: its ``history_row`` rows),
+        drawn with NumPy alone (:func:`gym_inventory.plotting.draw_history_frame`)."""
+        from gym_inventory.plotting import draw_history_frame
 
-        require("matplotlib", "plot", "render_mode='rgb_array'")
-        capacity = model.kernel.configs[0].capacity
-        return figure_to_array(plot_history(np.array(history), capacity=capacity))
+        return draw_history_frame(history, capacity=model.kernel.configs[0].capacity)
 
     def close(self) -> None:
         self._history.clear()

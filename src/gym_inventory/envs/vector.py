@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from gym_inventory.core.config import check_int
+from gym_inventory.envs.inventory import HISTORY_ROWS
 from gym_inventory.errors import ActionError, ConfigError
 
 __all__ = ["InventoryVectorEnv", "vector_entry_point"]
@@ -139,7 +141,8 @@ class InventoryVectorEnv(VectorEnv):
         self._done = np.zeros(B, dtype=bool)  # episode ended in the last step
         self._any_done = False
         self._started = False
-        self._histories: list[list[tuple[float, ...]]] = [[] for _ in range(B)]
+        # What rgb_array draws: each copy's last HISTORY_ROWS periods.
+        self._histories = [deque(maxlen=HISTORY_ROWS) for _ in range(B)]
         self._mask_keys: dict[str, str] = {}  # info key -> its mask's key ("_" + key)
 
     # ------------------------------------------------------------------ API

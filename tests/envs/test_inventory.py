@@ -74,6 +74,49 @@ def test_reset_without_seed_continues_generator():
     assert first != second
 
 
+def test_a_rejected_reset_changes_nothing():
+    """reset(seed=99, options=bad) raises before reseeding: the next reset() continues."""
+    bad, good = InventoryEnv(), InventoryEnv()
+    for env in (bad, good):
+        env.reset(seed=3)
+        env.step(1)
+    with pytest.raises(ConfigError, match="reset options"):
+        bad.reset(seed=99, options={"foo": 1})
+    for env in (bad, good):
+        env.reset()
+    for _ in range(50):
+        np.testing.assert_array_equal(bad.step(1)[0], good.step(1)[0])
+
+
+@pytest.mark.parametrize("start_hour", [0, 37, 167])
+def test_start_hour_moves_the_demand_with_the_clock(start_hour):
+    """Period t of an episode draws the demand of hour start_hour + t of the week."""
+    env = InventoryEnv(start_hour=start_hour)
+    env.reset(seed=5)
+    demand = [env.step(1)[4]["demand"] for _ in range(200)]
+    # the stream's contract: one source.sample over the block's periods, from np_random
+    periods = np.arange(start_hour, start_hour + 256)
+    want = env.demand.sample(np.random.Generator(np.random.PCG64(5)), periods)[:200]
+    np.testing.assert_array_equal(demand, want)
+    hours = env.demand.mean(periods[:24])
+    busy = int(np.argmax(hours))
+    assert hours[busy] > 3 * hours.min()  # the profile really differs across hours
+
+
+def test_render_history_is_kept_only_for_rgb_array_and_bounded():
+    from gym_inventory.envs.inventory import HISTORY_ROWS
+
+    ansi = InventoryEnv(render_mode="ansi")
+    rgb = InventoryEnv(render_mode="rgb_array")
+    for env in (ansi, rgb):
+        env.reset(seed=0)
+        for _ in range(HISTORY_ROWS + 50):
+            env.step(1)
+    assert len(ansi._history) == 0 and ansi.render().startswith("t=")
+    assert len(rgb._history) == HISTORY_ROWS
+    assert rgb.render().shape == (500, 800, 3)
+
+
 def test_episode_is_one_week_and_truncates():
     env = gym.make("Inventory-v0")
     env.reset(seed=0)
@@ -145,11 +188,18 @@ def test_invalid_action_raises_and_changes_nothing(kwargs, action, message):
     assert np.array_equal(before, env.model.kernel.record)
 
 
-def test_numpy_integer_actions_accepted():
-    env = InventoryEnv()
-    env.reset(seed=0)
-    env.step(np.int64(0))
-    env.step(np.array(1))
+@pytest.mark.parametrize(
+    "as_numpy", [np.int64, np.int8, np.uint16, np.array], ids=["int64", "int8", "uint16", "0-d"]
+)
+def test_numpy_integer_actions_act_as_python_ints(as_numpy):
+    plain, numpy_env = InventoryEnv(), InventoryEnv()
+    plain.reset(seed=0)
+    numpy_env.reset(seed=0)
+    for action in [0, 1, 2, 0, 0, 2, 1]:
+        want, got = plain.step(action), numpy_env.step(as_numpy(action))
+        np.testing.assert_array_equal(got[0], want[0])
+        assert got[1:4] == want[1:4] and got[4] == want[4]
+    assert numpy_env.model.kernel.on_hand[0, 0] == plain.model.kernel.on_hand[0, 0]
 
 
 @pytest.mark.parametrize(

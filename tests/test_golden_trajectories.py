@@ -40,8 +40,12 @@ VARIANTS = {  # (id, kwargs): the other paths of the period
     ),
 }
 GOLDEN_VARIANTS = {
-    "Inventory-v0/quantity-backlog-stochastic-lead": "399c2874714abe6bb895fec8a60df695bba5c2a7adf485f65385322ce23c837d",
-    "InventoryLostSales-v0/lead-4-p-39": "420f46cd56e7b6f1400af663a1f5cafcc220ee9f902ddf03c7b599daaf0365ef",
+    "Inventory-v0/quantity-backlog-stochastic-lead": (
+        "399c2874714abe6bb895fec8a60df695bba5c2a7adf485f65385322ce23c837d"
+    ),
+    "InventoryLostSales-v0/lead-4-p-39": (
+        "420f46cd56e7b6f1400af663a1f5cafcc220ee9f902ddf03c7b599daaf0365ef"
+    ),
 }
 
 

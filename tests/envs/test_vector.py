@@ -12,7 +12,7 @@ from gymnasium.vector.utils import batch_space
 
 import gym_inventory
 from gym_inventory.demand.stream import DEFAULT_BLOCK
-from gym_inventory.envs import InventoryEnv, InventoryVectorEnv
+from gym_inventory.envs import InventoryVectorEnv
 from gym_inventory.errors import ActionError, ConfigError
 
 NEXT, SAME = AutoresetMode.NEXT_STEP, AutoresetMode.SAME_STEP

@@ -42,7 +42,9 @@ def test_coupled_rule_keeps_most_urgent_within_budget_and_space():
     obs[:, 0] = [9, 0, 5]
     levels = [10, 10, 10]
     # urgency IP / S: 0.9, 0.0, 0.5 -> product 1 first, then 2, then 0
-    rule = CoupledBaseStockRule(levels, [1, 1, 1], [0, 0, 0], 12, 1e9, "order_hold_clear", order_quantity=5)
+    rule = CoupledBaseStockRule(
+        levels, [1, 1, 1], [0, 0, 0], 12, 1e9, "order_hold_clear", order_quantity=5
+    )
     np.testing.assert_array_equal(rule.orders(obs), [5, 5, 5])
     np.testing.assert_array_equal(rule(obs), [1, 0, 0])  # 5 + 5 fit in 12, + 5 does not
     # quantity mode: wanted 1, 10, 5 units

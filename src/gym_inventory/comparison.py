@@ -29,8 +29,8 @@ from gym_inventory.policies import (
     EnvView,
     HourOfWeekOrderUpTo,
     Myopic,
-    Policy,
     OrderHoldClearRule,
+    Policy,
     solve_optimal,
 )
 from gym_inventory.policies.tuning import exact_supported

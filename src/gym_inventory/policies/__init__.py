@@ -17,9 +17,9 @@ from gym_inventory.policies.optimal import (
     newsvendor_level,
     solve_optimal,
 )
+from gym_inventory.policies.order_hold_clear import OrderHoldClearRule
 from gym_inventory.policies.reorder import SQ, SS
 from gym_inventory.policies.seasonal import HourOfWeekOrderUpTo
-from gym_inventory.policies.order_hold_clear import OrderHoldClearRule
 
 __all__ = [
     "SQ",
@@ -33,8 +33,8 @@ __all__ = [
     "Myopic",
     "OptimalPolicy",
     "OptimalSolution",
-    "Policy",
     "OrderHoldClearRule",
+    "Policy",
     "TuneResult",
     "exact_average_cost",
     "newsvendor_level",

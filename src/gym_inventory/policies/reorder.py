@@ -92,8 +92,8 @@ class SQ(Policy):
         self.Q = check_int("Q", Q, low=1)
         if self.env.action_mode == "order_hold_clear" and self.Q != self.env.order_quantity:
             raise ConfigError(
-                f"Q must equal order_quantity ({self.env.order_quantity}) in action_mode='order_hold_clear', "
-                f"got {Q}"
+                f"Q must equal order_quantity ({self.env.order_quantity}) in "
+                f"action_mode='order_hold_clear', got {Q}"
             )
 
     def order(self, obs: np.ndarray) -> np.ndarray:

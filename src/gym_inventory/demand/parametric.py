@@ -46,6 +46,7 @@ __all__ = [
 #: Most values in one row of a table (as ``DemandTable.from_values``); wider: no table.
 _ROW_LIMIT = 100_000
 
+
 def _stats():
     return require("scipy.stats", "all", "DemandSource.distribution()")
 

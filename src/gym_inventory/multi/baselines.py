@@ -321,7 +321,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--products", type=int, default=10)
     parser.add_argument("--episodes", type=int, default=30)
-    parser.add_argument("--action-mode", default="order_hold_clear", choices=["order_hold_clear", "quantity"])
+    parser.add_argument(
+        "--action-mode", default="order_hold_clear", choices=["order_hold_clear", "quantity"]
+    )
     args = parser.parse_args(argv)
     kwargs = dict(n_products=args.products, action_mode=args.action_mode)
     print(f"multi_product_v0 {kwargs}, {args.episodes} evaluation episodes (seeds 0..)")

@@ -135,6 +135,11 @@ class InventoryKernel:
         self.record = np.zeros((B, P, len(RECORD_FIELDS)))
         self._all = np.ones(B, dtype=np.bool_)
         self._no_lead_u = np.zeros((B, P))
+        self._compiled_args = (
+            self.lead_cdf, self.capacity, self.prices, self.backlog_mode,
+            self.coupling.shared_capacity, self.coupling.budget,
+            self.on_hand, self.backlog, self.pipeline,
+        )  # fmt: skip
         self.reset()
 
     def reset(self, index: np.ndarray | slice | None = None) -> None:
@@ -173,25 +178,29 @@ class InventoryKernel:
             if self.stochastic_lead_time:
                 raise ValueError("lead_u is required with stochastic lead times")
             lead_u = self._no_lead_u
-        shape = self.on_hand.shape
-        order, clearance, demand, lead_u = (
-            _batch_array(name, x, shape)
-            for name, x in zip(("order", "clearance", "demand", "lead_u"),
-                               (order, clearance, demand, lead_u), strict=True)
-        )  # fmt: skip
+        order, clearance, demand, lead_u = self.checked(
+            order=order, clearance=clearance, demand=demand, lead_u=lead_u
+        ).values()
         if active is None:
             active = self._all
         elif not (isinstance(active, np.ndarray) and active.dtype == np.bool_):
             raise ValueError("active must be a bool array of shape (batch,)")
         record = np.empty_like(self.record)
-        period.step(
-            order, clearance, demand, lead_u, active,
-            self.lead_cdf, self.capacity, self.prices, self.backlog_mode,
-            self.coupling.shared_capacity, self.coupling.budget,
-            self.on_hand, self.backlog, self.pipeline, record,
-        )  # fmt: skip
+        period.step(order, clearance, demand, lead_u, active, record, *self.compiled_args())
         self.record = record
         return record
+
+    def checked(self, **arrays: object) -> dict[str, np.ndarray]:
+        """Each of ``arrays`` as a C-contiguous float64 ``(batch, products)`` array
+        (numbers broadcast); a ``ValueError`` naming the first that is not numbers of that
+        shape (so no typing error of the compiled code reaches a user)."""
+        shape = self.on_hand.shape
+        return {name: _batch_array(name, x, shape) for name, x in arrays.items()}
+
+    def compiled_args(self) -> tuple:
+        """The constants and state arrays :func:`gym_inventory.core.period.step` takes
+        after its per-step arguments (the same objects on every call)."""
+        return self._compiled_args
 
     @property
     def reward(self) -> np.ndarray:

@@ -235,6 +235,7 @@ def step(
     demand,
     lead_u,
     active,
+    record,
     lead_cdf,
     capacity,
     prices,
@@ -244,16 +245,16 @@ def step(
     on_hand,
     backlog,
     pipeline,
-    record,
 ):
     """One period of every active copy of a batch of ``B`` copies of ``P`` products.
 
     ``order``, ``clearance``, ``demand`` and ``lead_u`` (lead-time uniforms, zeros for
-    fixed lead times) are ``(B, P)``; ``active`` is ``(B,)``; ``lead_cdf`` is ``(P, R)``,
-    ``capacity`` ``(P,)`` and ``prices`` ``(P, len(PRICE_FIELDS))``. The state
-    ``on_hand``, ``backlog`` ``(B, P)`` and ``pipeline`` ``(B, P, R)`` is updated in
-    place; ``record`` ``(B, P, len(RECORD_FIELDS))`` receives the period (zeros for the
-    copies not active).
+    fixed lead times) are ``(B, P)``; ``active`` is ``(B,)``; ``record`` ``(B, P,
+    len(RECORD_FIELDS))`` receives the period (zeros for the copies not active). The
+    rest is :meth:`InventoryKernel.compiled_args <gym_inventory.core.InventoryKernel.
+    compiled_args>`: ``lead_cdf`` ``(P, R)``, ``capacity`` ``(P,)``, ``prices`` ``(P,
+    len(PRICE_FIELDS))``, the mode and coupling numbers, then the state ``on_hand``,
+    ``backlog`` ``(B, P)`` and ``pipeline`` ``(B, P, R)``, updated in place.
     """
     B, P = order.shape
     q = np.empty(P)

@@ -142,10 +142,11 @@ class InverseCDF:
 
     def draw(self, u: np.ndarray, periods: np.ndarray) -> np.ndarray:
         """Draws of the first table for uniforms ``u`` in ``periods`` (1-D), float64."""
+        u = np.ascontiguousarray(u, dtype=np.float64)
         out = np.empty((len(u), 1, 1))
+        members = np.arange(len(u))  # (each period as the block of one of len(u) members)
         draw_members(
-            np.ascontiguousarray(u, dtype=np.float64).reshape(1, -1, 1),
-            np.zeros(1, dtype=np.int64), np.asarray(periods, dtype=np.int64).reshape(1, -1),
+            u.reshape(-1, 1, 1), members, np.asarray(periods, dtype=np.int64),
             np.zeros(1, dtype=np.int64), self.phase, self.cycle, self.guide, self.bins,
             self.cdf, self.first, self.k0, out,
         )  # fmt: skip
@@ -153,20 +154,24 @@ class InverseCDF:
 
 
 @njit(cache=True)
-def draw_members(u, members, periods, columns, phase, cycle, guide, bins, cdf, first, k0, out):
+def draw_members(u, members, starts, columns, phase, cycle, guide, bins, cdf, first, k0, out):
     """Inverse-CDF draws for some members of a stream, written into ``out``.
 
-    ``u[i, t, j]`` is member ``members[i]``'s uniform of its ``t``-th period (period
-    number ``periods[i, t]``) for table ``j``; the draw goes to
-    ``out[t, members[i], columns[j]]``. The other arrays are :class:`InverseCDF`'s.
+    For each member ``m = members[i]`` whose block starts at period ``starts[i]``:
+    ``u[m, t, j]`` is its uniform of the block's ``t``-th period for table ``j``, and the
+    draw goes to ``out[m, t, columns[j]]``. The other arrays are :class:`InverseCDF`'s.
     """
     for i in range(len(members)):
         m = members[i]
-        for t in range(u.shape[1]):
-            for j in range(len(columns)):
-                s = phase[j, periods[i, t] % cycle[j]]
-                x = u[i, t, j]
+        for j in range(len(columns)):
+            ph = starts[i] % cycle[j]  # the phase of the block's first period
+            for t in range(out.shape[1]):
+                s = phase[j, ph]
+                x = u[m, t, j]
                 k = guide[s, int(x * bins)]
                 while x >= cdf[first[s] + k]:
                     k += 1
-                out[t, m, columns[j]] = k0[s] + k
+                out[m, t, columns[j]] = k0[s] + k
+                ph += 1
+                if ph == cycle[j]:
+                    ph = 0

@@ -28,7 +28,7 @@ from gym_inventory.demand.base import DemandSource, table_of
 from gym_inventory.demand.sampler import InverseCDF, draw_members
 from gym_inventory.errors import ConfigError
 
-__all__ = ["DEFAULT_BLOCK", "DemandStream"]
+__all__ = ["DEFAULT_BLOCK", "DemandStream", "take_period"]
 
 #: Periods drawn per refill of a :class:`DemandStream`. Part of the reproducibility
 #: contract: the single env and every member of a vector env draw the same blocks.
@@ -55,12 +55,12 @@ class DemandStream:
 
     Attributes
     ----------
-    demand : ndarray, shape (block, batch_size, products)
-        Each member's current block of demand (period-major: a step reads one slice).
-    lead_u : ndarray, shape (block, batch_size, products) or None
+    demand : ndarray, shape (batch_size, block, products)
+        Each member's current block of demand.
+    lead_u : ndarray, shape (batch_size, block, products) or None
         Each member's current block of lead-time uniforms.
     start, pos : ndarray of int, shape (batch_size,)
-        The period number of each member's ``demand[0, b]``, and its next index.
+        The period number of each member's ``demand[b, 0]``, and its next index.
     """
 
     def __init__(
@@ -89,14 +89,22 @@ class DemandStream:
         self._icdf = InverseCDF([t for t in tables if t is not None]) if len(self._tabled) else None
         T = len(self._tabled)
         self._uniforms = np.zeros((B, block, T + (P if lead_uniforms else 0)))
-        self.demand = np.zeros((block, B, P))
-        self.lead_u = np.zeros((block, B, P)) if lead_uniforms else None
+        # Member-major, like the uniforms: a refill writes each member's block in one
+        # pass (period-major blocks, 32 KB apart per period for 4,096 members, made
+        # refills 7x slower and the per-step reads 3x faster: 30 % more in all).
+        self.demand = np.zeros((B, block, P))
+        self.lead_u = np.zeros((B, block, P)) if lead_uniforms else None
         self.start = np.zeros(B, dtype=np.int64)
         self.pos = np.zeros(B, dtype=np.int64)
         self.rngs: list[np.random.Generator] = []
         self._now = np.zeros((B, P))  # next()'s demand
-        self._now_u = np.zeros((B, P)) if lead_uniforms else None
+        self._now_u = np.zeros((B, P))  # (zeros without lead-time uniforms)
         self._all = np.ones(B, dtype=np.bool_)
+        has_lead_u = self.lead_u is not None
+        self._compiled_args = (
+            self.demand, self.lead_u if has_lead_u else self.demand, has_lead_u, self.pos,
+            self._now, self._now_u,
+        )  # fmt: skip
 
     def reset(
         self,
@@ -118,35 +126,41 @@ class DemandStream:
 
         The arrays are the stream's own buffers: use them before the next call.
         """
-        ended = _take_period(
-            self.demand, self.lead_u if self.lead_u is not None else self.demand,
-            self.lead_u is not None, self.pos, self._all if active is None else active,
-            self._now, self._now_u if self._now_u is not None else self._now,
-        )  # fmt: skip
-        if ended:
-            self._refill(np.flatnonzero(self.pos == self.block))
-        return self._now, self._now_u
+        if take_period(*self.compiled_args(), self._all if active is None else active):
+            self.refill_ended()
+        return self._now, (self._now_u if self.lead_u is not None else None)
+
+    def compiled_args(self) -> tuple:
+        """The arrays :func:`take_period` takes before ``active`` (the same objects on
+        every call): the blocks (the demand block in place of lead-time uniforms where
+        there are none), each member's position, and the current period's demand and
+        lead-time uniforms (zeros where there are none)."""
+        return self._compiled_args
+
+    def refill_ended(self) -> None:
+        """Draw the next block of every member at the end of its block."""
+        self._refill(np.flatnonzero(self.pos == self.block))
 
     def _refill(self, members: np.ndarray) -> None:
         """Draw the next block of each of ``members`` (the contract's order)."""
         block = self.block
         self.start[members] += block
         self.pos[members] = 0
-        periods = self.start[members, None] + np.arange(block)
+        starts = self.start[members]
         T = len(self._tabled)
-        for i, b in enumerate(members.tolist()):
+        for b, start in zip(members.tolist(), starts.tolist(), strict=True):
             rng = self.rngs[b]
             rng.random(out=self._uniforms[b])
             for p in self._plugged:
-                self.demand[:, b, p] = self.sources[p].sample(rng, periods[i])
+                self.demand[b, :, p] = self.sources[p].sample(rng, np.arange(start, start + block))
         if T:
             icdf = self._icdf
             draw_members(
-                self._uniforms[members, :, :T], members, periods, self._tabled, icdf.phase,
-                icdf.cycle, icdf.guide, icdf.bins, icdf.cdf, icdf.first, icdf.k0, self.demand,
+                self._uniforms, members, starts, self._tabled, icdf.phase, icdf.cycle,
+                icdf.guide, icdf.bins, icdf.cdf, icdf.first, icdf.k0, self.demand,
             )  # fmt: skip
         if self.lead_u is not None:
-            self.lead_u[:, members] = self._uniforms[members, :, T:].transpose(1, 0, 2)
+            self.lead_u[members] = self._uniforms[members, :, T:]
 
     def peek_mean(self, horizon: int) -> np.ndarray:
         """Expected demand of each member's next ``horizon`` periods, ``(batch, horizon, P)``."""
@@ -159,17 +173,18 @@ class DemandStream:
 
 
 @njit(cache=True)
-def _take_period(demand, lead_u, has_lead_u, pos, active, out, out_u):
-    """Copy each active member's current period into ``out`` (and ``out_u``) and advance
-    it; returns how many members reached the end of their block."""
+def take_period(demand, lead_u, has_lead_u, pos, out, out_u, active):
+    """Copy each active member's current period of ``demand`` (and ``lead_u``) into
+    ``out`` (and ``out_u``), zeros for the others, and advance it; returns how many
+    members reached the end of their block (:meth:`DemandStream.refill_ended` is due)."""
     ended = 0
     for b in range(len(pos)):
         for p in range(out.shape[1]):
-            out[b, p] = demand[pos[b], b, p] if active[b] else 0.0
+            out[b, p] = demand[b, pos[b], p] if active[b] else 0.0
             if has_lead_u:
-                out_u[b, p] = lead_u[pos[b], b, p] if active[b] else 0.0
+                out_u[b, p] = lead_u[b, pos[b], p] if active[b] else 0.0
         if active[b]:
             pos[b] += 1
-            if pos[b] == demand.shape[0]:
+            if pos[b] == demand.shape[1]:
                 ended += 1
     return ended

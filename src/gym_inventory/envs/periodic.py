@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from gym_inventory.core.config import InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
 from gym_inventory.envs.actions import Actions
 from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
-from gym_inventory.envs.model import UNBOUNDED, KernelModel
+from gym_inventory.envs.model import UNBOUNDED, KernelModel, advance
 from gym_inventory.envs.observations import periodic_observation
 from gym_inventory.envs.store import StoreParams
 from gym_inventory.errors import ConfigError
@@ -84,6 +85,14 @@ class PeriodicModel(KernelModel):
         actions = Actions("quantity", 1, 1, max_order)
         super().__init__([config], [source], actions, batch_size)
 
+    def _compiled_step(
+        self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
+    ) -> bool:
+        return periodic_step(
+            order, clearance, active, record, *self._advance_args, self.time,
+            self.kernel.backlog_mode, self.obs,
+        )  # fmt: skip
+
     def observe(self) -> None:
         k = self.kernel
         periodic_observation(k.on_hand, k.backlog, k.pipeline, k.backlog_mode, self.obs)
@@ -99,6 +108,19 @@ class PeriodicModel(KernelModel):
         if not k.stochastic_lead_time:  # one order per slot: at most max_order
             high[1:] = self.params.max_order
         return low, high
+
+
+@njit(cache=True)
+def periodic_step(order, clearance, active, record, stream_args, kernel_args, time,
+                  backlog_mode, obs):  # fmt: skip
+    """One step of a benchmark variant: :func:`~gym_inventory.envs.model.advance`, the
+    clock, the observation."""
+    ended = advance(order, clearance, active, record, stream_args, kernel_args)
+    for b in range(len(time)):
+        time[b] += active[b]
+    on_hand, backlog, pipeline = kernel_args[-3:]
+    periodic_observation(on_hand, backlog, pipeline, backlog_mode, obs)
+    return ended
 
 
 class _PeriodicEnv(InventoryEnv):

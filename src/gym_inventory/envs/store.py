@@ -14,12 +14,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.actions import ACTION_MODES, Actions
-from gym_inventory.envs.model import UNBOUNDED, KernelModel
+from gym_inventory.envs.model import UNBOUNDED, KernelModel, advance
 from gym_inventory.envs.observations import (
     STORE_OBS_FIELDS,
     advance_clock,
@@ -147,8 +148,13 @@ class HourlyStoreModel(KernelModel):
     def _reset_extra(self, index: Any) -> None:
         self.ema[slice(None) if index is None else index] = self._mean_demand[:, None]
 
-    def _advance(self, active: np.ndarray) -> None:
-        advance_clock(self.time, self.ema, self.kernel.record, self._alpha, active)
+    def _compiled_step(
+        self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
+    ) -> bool:
+        return store_step(
+            order, clearance, active, record, *self._advance_args, self.time, self.ema,
+            self._alpha, self._features, self.obs,
+        )  # fmt: skip
 
     def observe(self) -> None:
         k = self.kernel
@@ -156,3 +162,15 @@ class HourlyStoreModel(KernelModel):
             k.on_hand, k.backlog, k.pipeline, k.record, self.time, self.ema, self._features,
             self.obs,
         )  # fmt: skip
+
+
+@njit(cache=True)
+def store_step(order, clearance, active, record, stream_args, kernel_args, time, ema, alpha,
+               features, obs):  # fmt: skip
+    """One step of the hourly store: :func:`~gym_inventory.envs.model.advance`, the clock
+    and the demand averages, the observation."""
+    ended = advance(order, clearance, active, record, stream_args, kernel_args)
+    advance_clock(time, ema, record, alpha, active)
+    on_hand, backlog, pipeline = kernel_args[-3:]
+    store_observation(on_hand, backlog, pipeline, record, time, ema, features, obs)
+    return ended

@@ -33,7 +33,7 @@ SMALL = dict(n_products=4)
         dict(n_products=3, action_mode="quantity", max_order=20, reward_mode="own"),
         dict(n_products=2, action_mode="continuous", backlog=True, lead_time=(0.5, 0.5)),
     ],
-    ids=["seed", "quantity-own", "continuous-backlog"],
+    ids=["order_hold_clear", "quantity-own", "continuous-backlog"],
 )
 def test_parallel_api(kwargs):
     with warnings.catch_warnings():
@@ -42,7 +42,9 @@ def test_parallel_api(kwargs):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [SMALL, dict(n_products=2, action_mode="continuous")], ids=["seed", "continuous"]
+    "kwargs",
+    [SMALL, dict(n_products=2, action_mode="continuous")],
+    ids=["order_hold_clear", "continuous"],
 )
 def test_aec_api(kwargs):
     with warnings.catch_warnings():
@@ -113,3 +115,19 @@ def test_import_without_pettingzoo_names_the_extra():
         check=True,
     )
     assert 'pip install "gym-inventory[multi]"' in out.stdout
+
+
+def test_module_names_stay_importable_from_the_env_module():
+    from gym_inventory.multi import agents, infos, products
+
+    assert multi_product_v0.AgentInfos is infos.AgentInfos
+    assert multi_product_v0.INFO_FIELDS == infos.INFO_FIELDS
+    assert multi_product_v0.INFO_FIELDS[-1] == "requested"
+    assert multi_product_v0.AGENT_OBS_FIELDS is agents.AGENT_OBS_FIELDS
+    assert multi_product_v0.SHARED_OBS_FIELDS == (
+        "warehouse_utilisation",
+        "inbound_utilisation",
+        "budget_left",
+    )
+    assert multi_product_v0.default_demand_sources is products.default_demand_sources
+    assert isinstance(multi_product_v0.parallel_env(n_products=1), multi_product_v0.MultiProductEnv)

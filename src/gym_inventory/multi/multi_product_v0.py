@@ -201,10 +201,8 @@ class MultiProductEnv(ParallelEnv):
 
     * v0: initial release (not frozen before gym-inventory 0.1.0). Default demand: the
       bundled Instacart sample's top products with their own hour-of-week profiles.
-      Since the compiled kernel, arrivals serve the backlog before the capacity rules
-      (so backlogged units no longer need space), ``received`` counts the units
-      accepted including those to backlogged customers, and ``sold`` includes the
-      backlog served.
+      Since the compiled kernel (gym-inventory 0.1.0.dev), arrivals serve the backlog
+      before the capacity rules, so units for backlogged customers need no space.
     """
 
     metadata = {
@@ -390,16 +388,11 @@ class MultiProductEnv(ParallelEnv):
         return self._obs, self._rewards, False, truncated
 
     # ------------------------------------------------------------ dict API
-    def step(
-        self, actions: Mapping[str, Any]
-    ) -> tuple[
-        dict[str, np.ndarray],
-        dict[str, float],
-        dict[str, bool],
-        dict[str, bool],
-        dict[str, dict[str, float]],
-    ]:
-        """PettingZoo parallel step: one action per live agent, keyed by agent name."""
+    def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        """PettingZoo parallel step: one action per live agent, keyed by agent name.
+
+        Returns ``(observations, rewards, terminations, truncations, infos)``, each a dict
+        keyed by agent (``infos`` an :class:`AgentInfos` with ``agent_info=True``)."""
         if not self.agents:
             self._need_reset()
         if not isinstance(actions, Mapping):

@@ -95,3 +95,12 @@ def test_per_product_costs_and_configs():
     assert env.model.kernel.configs == tuple(cfgs)
     env.reset(seed=0)
     env.step(dict.fromkeys(env.agents, 0))
+
+
+def test_configs_refuse_exactly_the_non_default_product_arguments():
+    import inspect
+
+    from gym_inventory.multi.products import CONFIG_DEFAULTS
+
+    params = inspect.signature(multi_product_v0.MultiProductEnv.__init__).parameters
+    assert {k: params[k].default for k in CONFIG_DEFAULTS} == CONFIG_DEFAULTS

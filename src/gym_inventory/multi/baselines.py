@@ -5,7 +5,7 @@ Two rules, both vectorised over products (and over any leading batch axes):
 * :class:`BaseStockRule` — every product runs its own base-stock rule and ignores the
   shared warehouse and budget (the kernel's coupling rules then cut what does not fit).
   Its levels are tuned **per product** by :func:`tune_base_stock`, which simulates all
-  candidate levels at once on the batched :class:`~gym_inventory.envs.StoreModel`
+  candidate levels at once on the batched :class:`~gym_inventory.envs.HourlyStoreModel`
   **without** coupling, with common random numbers (every candidate sees the same demand).
 * :class:`CoupledBaseStockRule` — the same levels scaled by a common factor (and to fit
   the warehouse), and each period the orders are ranked by urgency (inventory position
@@ -31,10 +31,11 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.core.config import check_int
-from gym_inventory.envs.store import StoreModel
+from gym_inventory.envs.store import HourlyStoreModel
 from gym_inventory.errors import ConfigError
 from gym_inventory.evaluation import ci95_half_width
-from gym_inventory.multi.multi_product_v0 import MultiProductEnv, _weekly_means
+from gym_inventory.multi.multi_product_v0 import MultiProductEnv
+from gym_inventory.multi.products import weekly_means
 
 __all__ = [
     "BaseStockRule",
@@ -59,7 +60,7 @@ class BaseStockRule:
     """Order up to a level per product, ignoring the coupling.
 
     In ``action_mode="quantity"`` a product orders ``min(max_order, S - IP)`` units when
-    its inventory position ``IP`` is below its level ``S``; in the order_hold_clear mode it takes
+    its inventory position ``IP`` is below its level ``S``; in ``"order_hold_clear"`` it takes
     action 0 (order ``order_quantity``) when ``IP < S`` and action 1 (hold) otherwise.
 
     Parameters
@@ -80,7 +81,8 @@ class BaseStockRule:
     ) -> None:
         if action_mode not in ("order_hold_clear", "quantity"):
             raise ConfigError(
-                f"action_mode must be 'order_hold_clear' or 'quantity' for the base-stock rules, got {action_mode!r}"
+                "action_mode must be 'order_hold_clear' or 'quantity' for the base-stock "
+                f"rules, got {action_mode!r}"
             )
         self.levels = np.asarray(levels, dtype=np.float64)
         self.action_mode = action_mode
@@ -189,7 +191,7 @@ class CoupledBaseStockRule(BaseStockRule):
 
 # ------------------------------------------------------------------ simulation
 def simulate_profit(
-    model: StoreModel,
+    model: HourlyStoreModel,
     policy: Policy,
     episodes: int,
     horizon: int,
@@ -198,14 +200,17 @@ def simulate_profit(
     """Mean profit per episode of each copy and product, shape ``(B, P)``.
 
     Every copy of ``model`` is reset with the same seed per episode (common random
-    numbers): copies differ only by the policy's per-copy parameters.
+    numbers): copies differ only by the policy's per-copy parameters. ``policy`` maps the
+    model's observations ``(B, P, D)`` to actions ``(B, P)``, checked before each step.
     """
-    total = np.zeros((model.batch_size, model.n_products))
+    B, P = model.batch_size, model.n_products
+    total = np.zeros((B, P))
     for e in range(episodes):
-        rngs = [np.random.default_rng(seed + e) for _ in range(model.batch_size)]
+        rngs = [np.random.default_rng(seed + e) for _ in range(B)]
         model.reset(rngs)
         for _ in range(horizon):
-            order, clearance = model.decode(policy(model.obs))
+            actions = model.check_actions(policy(model.obs), (B, P))
+            order, clearance = model.decode(actions)
             total += model.step(order, clearance)
     return total / episodes
 
@@ -227,9 +232,9 @@ def tune_base_stock(
     -------
     ndarray, shape (P,)
     """
-    means = _weekly_means(env.demand)
+    means = weekly_means(env.demand)
     grid = np.round(np.asarray(hours, dtype=np.float64)[:, None] * means[None, :])
-    model = StoreModel(env.configs, env.demand, env.params, batch_size=len(grid))
+    model = HourlyStoreModel(env.configs, env.demand, env.params, batch_size=len(grid))
     rule = BaseStockRule.for_env(env, grid)
     profit = simulate_profit(model, rule, episodes, env.max_cycles, seed)
     return grid[np.argmax(profit, axis=0), np.arange(env.n_products)]
@@ -248,7 +253,7 @@ def tune_coupled(
     copy per scale, common random numbers).
     """
     grid = np.asarray(scales, dtype=np.float64)
-    model = StoreModel(
+    model = HourlyStoreModel(
         env.configs, env.demand, env.params, batch_size=len(grid), coupling=env.coupling
     )
     rule = CoupledBaseStockRule.for_env(env, levels[None, :], scale=grid[:, None])
@@ -272,18 +277,18 @@ def evaluate(env: MultiProductEnv, policy: Policy, episodes: int = 30, seed: int
     served = demand = stockouts = stock = disposed = cut = 0.0
     steps = 0
     for e in range(episodes):
-        obs_dict, _ = env.reset(seed=seed + e)
-        obs = np.stack(list(obs_dict.values()))
+        obs = env.reset_arrays(seed=seed + e)
         ret = 0.0
         while env.agents:
             obs, _, _, _ = env.step_arrays(policy(obs))
+            unmet = k.last("unmet")
             ret += float(k.reward.sum())
-            demand += float(k.demand.sum())
-            served += float((k.demand - k.unmet).sum())
-            stockouts += float((k.unmet > 0).sum())
+            demand += float(k.last("demand").sum())
+            served += float((k.last("demand") - unmet).sum())
+            stockouts += float((unmet > 0).sum())
             stock += float(k.on_hand.sum())
-            disposed += float(k.disposed.sum())
-            cut += float(env._requested.sum() - k.ordered.sum())
+            disposed += float(k.last("disposed").sum())
+            cut += float(env.requested.sum() - k.last("ordered").sum())
             steps += 1
         returns.append(ret)
     r = np.array(returns)

@@ -12,17 +12,17 @@ A PettingZoo environment (Parallel API native, AEC through ``parallel_to_aec``):
 
     aec = multi_product_v0.env(n_products=10)  # AEC, with the standard wrappers
 
-The module follows PettingZoo's conventions: ``parallel_env(**kwargs)``, ``env(**kwargs)``,
-``raw_env(**kwargs)``, ``metadata["name"]``. The env card is the docstring of
-:class:`MultiProductEnv`.
+PettingZoo's conventions: ``parallel_env``, ``env``, ``raw_env``, ``metadata["name"]``.
+The env card is the docstring of :class:`MultiProductEnv`. Its parts: the products'
+defaults (:mod:`~gym_inventory.multi.products`), the agents' spaces and action checks
+(:mod:`~gym_inventory.multi.agents`), the infos (:mod:`~gym_inventory.multi.infos`), the
+render frames (:mod:`~gym_inventory.multi.render`).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -30,11 +30,9 @@ from gymnasium import spaces
 from gymnasium.error import ResetNeeded
 from gymnasium.utils import seeding
 
-from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int, check_real
-from gym_inventory.core.kernel import FLOW_FIELDS
+from gym_inventory.core.config import InventoryConfig, check_int
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.demand.parametric import HOURS_PER_WEEK
-from gym_inventory.envs.store import OBS_FIELDS, UNBOUNDED, StoreModel, StoreParams
+from gym_inventory.envs.store import HourlyStoreModel, StoreParams
 from gym_inventory.errors import ActionError, ConfigError, require
 
 require("pettingzoo", "multi", "gym_inventory.multi")
@@ -42,6 +40,22 @@ require("pettingzoo", "multi", "gym_inventory.multi")
 from pettingzoo import ParallelEnv  # noqa: E402
 from pettingzoo.utils import wrappers  # noqa: E402
 from pettingzoo.utils.conversions import parallel_to_aec  # noqa: E402
+
+from gym_inventory.multi import render as _render  # noqa: E402
+from gym_inventory.multi.agents import (  # noqa: E402
+    AGENT_OBS_FIELDS,
+    SHARED_OBS_FIELDS,
+    ActionCheckWrapper,
+    Agents,
+)
+from gym_inventory.multi.infos import INFO_FIELDS, AgentInfos  # noqa: E402
+from gym_inventory.multi.products import (  # noqa: E402
+    default_coupling,
+    default_demand_sources,
+    demand_sources,
+    product_configs,
+    weekly_means,
+)
 
 __all__ = [
     "AGENT_OBS_FIELDS",
@@ -53,193 +67,10 @@ __all__ = [
     "env",
     "parallel_env",
     "raw_env",
+    "weekly_means",
 ]
 
-#: Shared entries appended to every agent's observation, in order.
-SHARED_OBS_FIELDS: tuple[str, ...] = (
-    "warehouse_utilisation",
-    "inbound_utilisation",
-    "budget_left",
-)
-#: One agent's observation entries: its product's ``Inventory-v0`` observation, then the
-#: shared entries.
-AGENT_OBS_FIELDS: tuple[str, ...] = OBS_FIELDS + SHARED_OBS_FIELDS
-#: The kernel's flow rows the period's spend is made of: ``ordered``, ``orders_placed``.
-_SPEND = slice(FLOW_FIELDS.index("ordered"), FLOW_FIELDS.index("orders_placed") + 1)
-
-#: Keys of each agent's ``info`` (the same as ``Inventory-v0``'s, plus ``requested``).
-INFO_FIELDS: tuple[str, ...] = (
-    *FLOW_FIELDS,
-    "revenue",
-    "ordering",
-    "holding",
-    "penalty",
-    "disposal",
-    "profit",
-    "in_transit",
-    "requested",
-)
-
-#: Average hourly demand of the most popular product of the default demand.
-TOP_MEAN_DEMAND = 10.0
-#: Defaults chosen from the products' mean demand (see the env card's Arguments).
-AUTO_CAPACITY_HOURS = 24.0
-AUTO_INITIAL_HOURS = 12.0
-AUTO_BUDGET_FACTOR = 2.0
-
-_CONFIG_FIELDS = tuple(f.name for f in fields(InventoryConfig))
-_PER_PRODUCT_FIELDS = tuple(n for n in _CONFIG_FIELDS if n not in ("lead_time", "backlog"))
-#: The default of each per-product argument (used to refuse mixing them with ``configs=``).
-_CONFIG_DEFAULTS: dict[str, Any] = dict(
-    lead_time=2,
-    backlog=False,
-    unit_cost=5.0,
-    fixed_cost=10.0,
-    holding_cost=0.1,
-    penalty_cost=2.0,
-    price=10.0,
-    clearance_price=4.0,
-    capacity=math.inf,
-    disposal_cost=1.0,
-    initial_stock=None,
-)
-
-
-def default_demand_sources(
-    n_products: int = 10, *, top_mean: float = TOP_MEAN_DEMAND
-) -> list[DemandSource]:
-    """One demand source per product for the default ``multi_product_v0``.
-
-    The ``n_products`` most-ordered products of the bundled Instacart sample (most
-    popular first), each with its own hour-of-week profile
-    (:class:`~gym_inventory.demand.instacart.InstacartDemand`, profile mode). The top
-    product averages ``top_mean`` units per hour; the others keep their relative volume
-    in the data (``top_mean * order_count / order_count of the top product``).
-
-    Parameters
-    ----------
-    n_products : int
-        Number of products.
-    top_mean : float
-        Average hourly demand of the most popular product.
-
-    Returns
-    -------
-    list of DemandSource
-
-    Examples
-    --------
-    >>> sources = default_demand_sources(3)
-    >>> [round(float(s.mean(np.arange(168)).mean()), 2) for s in sources]
-    [10.0, 7.96, 5.66]
-    """
-    from gym_inventory.demand.instacart import InstacartDemand, top_products
-
-    n = check_int("n_products", n_products, low=1)
-    top_mean = check_real("top_mean", top_mean, low_inclusive=False)
-    top = top_products(n)
-    if len(top) < n:
-        raise ConfigError(
-            f"n_products={n} exceeds the {len(top)} products of the bundled Instacart sample"
-        )
-    counts = top["order_count"].to_numpy(dtype=float)
-    return [
-        InstacartDemand(int(pid), mean=top_mean * c / counts[0])
-        for pid, c in zip(top["product_id"], counts, strict=True)
-    ]
-
-
-def _weekly_means(sources: Sequence[DemandSource]) -> np.ndarray:
-    week = np.arange(HOURS_PER_WEEK)
-    return np.array([float(s.mean(week).mean()) for s in sources])
-
-
-def _per_product_value(name: str, value: Any, n: int) -> list[Any]:
-    """A scalar repeated ``n`` times, or a sequence of exactly ``n`` values."""
-    if isinstance(value, np.ndarray | Sequence) and not isinstance(value, str):
-        vals = list(np.asarray(value).tolist()) if isinstance(value, np.ndarray) else list(value)
-        if len(vals) != n:
-            raise ConfigError(
-                f"{name} must be a number or a sequence of n_products={n} numbers, "
-                f"got {len(vals)} values"
-            )
-        return vals
-    return [value] * n
-
-
-class AgentInfos(dict):
-    """The ``infos`` of one step: agent -> its info dict (:data:`INFO_FIELDS` as floats).
-
-    A real ``dict`` whose values are built from the step's ``(fields, P)`` table when
-    first read (``infos[agent]``, ``get``, ``values``, ``items``, ``==``, copies, pickling
-    all see them), so a step only pays for the agents whose info is read.
-    """
-
-    __slots__ = ("_index", "_table")
-
-    def __init__(self, agents: Sequence[str], table: np.ndarray, index: Mapping[str, int]):
-        super().__init__(dict.fromkeys(agents))  # None: not built yet
-        self._table: np.ndarray | None = table
-        self._index = index
-
-    def __getitem__(self, agent: str) -> dict[str, float]:
-        info = dict.__getitem__(self, agent)
-        if info is None and self._table is not None:
-            column = self._table[:, self._index[agent]].tolist()
-            info = dict(zip(INFO_FIELDS, column, strict=True))
-            dict.__setitem__(self, agent, info)
-        return info
-
-    def _build_all(self) -> None:
-        if self._table is not None:
-            rows = self._table.T.tolist()
-            for agent, info in dict.items(self):
-                if info is None:
-                    dict.__setitem__(
-                        self, agent, dict(zip(INFO_FIELDS, rows[self._index[agent]], strict=True))
-                    )
-            self._table = None
-
-    def __iter__(self) -> Any:  # (overridden: dict(infos) and {**infos} use __getitem__)
-        return dict.__iter__(self)
-
-    def get(self, agent: str, default: Any = None) -> Any:
-        return self[agent] if agent in self else default
-
-    def pop(self, agent: str, *default: Any) -> Any:
-        if agent in self:
-            self[agent]
-        return dict.pop(self, agent, *default)
-
-    def __reduce__(self) -> tuple:  # pickles (and deep-copies) as a plain dict
-        return dict, (dict(self.items()),)
-
-    def __copy__(self) -> AgentInfos:
-        new = AgentInfos((), self._table, self._index)
-        dict.update(new, dict.items(self))
-        return new
-
-
-def _built_first(name: str) -> Any:
-    method = getattr(dict, name)
-
-    def built(self: AgentInfos, *args: Any) -> Any:
-        self._build_all()
-        for arg in args:
-            if isinstance(arg, AgentInfos):
-                arg._build_all()
-        return method(self, *args)
-
-    built.__name__ = name
-    built.__doc__ = method.__doc__
-    return built
-
-
-for _name in (
-    "values", "items", "copy", "popitem", "setdefault", "__eq__", "__ne__", "__repr__",
-    "__or__", "__ror__", "__ior__",
-):  # fmt: skip
-    setattr(AgentInfos, _name, _built_first(_name))
+_OWN = len(AGENT_OBS_FIELDS) - len(SHARED_OBS_FIELDS)  # (the product's store entries)
 
 
 class MultiProductEnv(ParallelEnv):
@@ -253,7 +84,7 @@ class MultiProductEnv(ParallelEnv):
 
     All products are stepped together by the shared kernel
     :class:`gym_inventory.core.InventoryKernel` (one copy, ``N`` products) through
-    :class:`gym_inventory.envs.StoreModel`, the model behind ``Inventory-v0``. With
+    :class:`gym_inventory.envs.HourlyStoreModel`, the model behind ``Inventory-v0``. With
     ``n_products=1`` and a coupling that never binds, the env reproduces
     ``Inventory-v0``'s trajectory bit for bit for the same seed and arguments.
 
@@ -263,17 +94,17 @@ class MultiProductEnv(ParallelEnv):
 
     1. Orders due this hour arrive (an order placed in hour $t$ with lead time $L$
        arrives at the start of hour $t + L$; with $L = 0$ the order placed in step 2
-       arrives at once, before demand: the budget rule applies to it first). Each product
-       first accepts at most its own free ``capacity``. **Shared-capacity rule**: if the
-       accepted arrivals $a_i$ exceed the warehouse's free space
-       $F = C - \sum_i \text{on hand}_i$ (``shared_capacity`` $C$), product $i$
-       receives $\lfloor a_i F / \sum_j a_j \rfloor$ (proportional allocation) and the
-       $F - \sum_i \lfloor a_i F / \sum_j a_j \rfloor$ leftover units of space go one
-       each to the products with the largest fractional remainders (ties to the lower
-       product index). So exactly $F$ units are accepted, never more, no product
+       arrives at once, before demand: the budget rule applies to it first). Arrivals
+       serve the product's backlogged customers first (backorder mode); the rest goes
+       into stock, each product accepting at most its own free ``capacity``.
+       **Shared-capacity rule**: if these accepted arrivals $a_i$ exceed the warehouse's
+       free space $F = C - \sum_i \text{on hand}_i$ (``shared_capacity`` $C$), product
+       $i$ receives $\lfloor a_i F / \sum_j a_j \rfloor$ (proportional allocation) and
+       the $F - \sum_i \lfloor a_i F / \sum_j a_j \rfloor$ leftover units of space go
+       one each to the products with the largest fractional remainders (ties to the
+       lower product index). So exactly $F$ units go into stock, never more, no product
        receives more than it was due, and each receives its proportional share to within
-       one unit. Units not accepted are disposed of at ``disposal_cost`` per unit. Space
-       is checked before arrivals serve any backlog (backorder mode).
+       one unit. Units not accepted are disposed of at ``disposal_cost`` per unit.
     2. The agents act: each product's order (``unit_cost`` $c_i$ per unit plus
        ``fixed_cost`` $K_i$ per order) and clearance sale are decoded from its action.
        **Budget rule**: if the orders $q_i$ cost more than ``budget`` $B$, i.e.
@@ -370,6 +201,8 @@ class MultiProductEnv(ParallelEnv):
 
     * v0: initial release (not frozen before gym-inventory 0.1.0). Default demand: the
       bundled Instacart sample's top products with their own hour-of-week profiles.
+      Since the compiled kernel (gym-inventory 0.1.0.dev), arrivals serve the backlog
+      before the capacity rules, so units for backlogged customers need no space.
     """
 
     metadata = {
@@ -422,176 +255,64 @@ class MultiProductEnv(ParallelEnv):
         self.render_mode = render_mode
         self.reward_mode = reward_mode
         self.agent_info = agent_info
-
-        # --- demand
-        if demand is None:
-            sources = default_demand_sources(N)
-        elif isinstance(demand, DemandSource) or not isinstance(demand, Sequence):
-            raise ConfigError(
-                "demand must be a sequence of one gym_inventory.demand.DemandSource per "
-                f"product, got {type(demand).__name__}"
-            )
-        else:
-            sources = list(demand)
-            if len(sources) != N:
-                raise ConfigError(
-                    f"demand must have one source per product: n_products={N}, "
-                    f"got {len(sources)} sources"
-                )
-            for i, s in enumerate(sources):
-                if not isinstance(s, DemandSource):
-                    raise ConfigError(
-                        f"demand[{i}] must be a gym_inventory.demand.DemandSource, "
-                        f"got {type(s).__name__}"
-                    )
-        means = _weekly_means(sources)
-
-        # --- per-product configurations
+        sources = demand_sources(demand, N)
+        means = weekly_means(sources)
         given = dict(
-            lead_time=lead_time,
-            backlog=backlog,
-            unit_cost=unit_cost,
-            fixed_cost=fixed_cost,
-            holding_cost=holding_cost,
-            penalty_cost=penalty_cost,
-            price=price,
-            clearance_price=clearance_price,
-            capacity=capacity,
-            disposal_cost=disposal_cost,
+            lead_time=lead_time, backlog=backlog, unit_cost=unit_cost, fixed_cost=fixed_cost,
+            holding_cost=holding_cost, penalty_cost=penalty_cost, price=price,
+            clearance_price=clearance_price, capacity=capacity, disposal_cost=disposal_cost,
             initial_stock=initial_stock,
-        )
-        if configs is not None:
-            changed = sorted(
-                k for k, v in given.items() if not _same_default(v, _CONFIG_DEFAULTS[k])
-            )
-            if changed:
-                raise ConfigError(
-                    f"give either configs= or the per-product arguments, not both (got {changed})"
-                )
-            if isinstance(configs, InventoryConfig) or not isinstance(configs, Sequence):
-                raise ConfigError("configs must be a sequence of one InventoryConfig per product")
-            configs = tuple(configs)
-            if len(configs) != N or not all(isinstance(c, InventoryConfig) for c in configs):
-                raise ConfigError(
-                    f"configs must be a sequence of n_products={N} InventoryConfig, got {configs!r}"
-                )
-        else:
-            if initial_stock is None:
-                given["initial_stock"] = np.floor(AUTO_INITIAL_HOURS * means).tolist()
-            columns = {
-                k: (_per_product_value(k, v, N) if k in _PER_PRODUCT_FIELDS else [v] * N)
-                for k, v in given.items()
-            }
-            configs = tuple(
-                InventoryConfig(**{k: columns[k][i] for k in columns}) for i in range(N)
-            )
-        self.configs: tuple[InventoryConfig, ...] = configs
-
-        # --- coupling
-        if shared_capacity is None:
-            shared_capacity = max(1.0, math.ceil(AUTO_CAPACITY_HOURS * float(means.sum())))
-        if budget is None:
-            spend = AUTO_BUDGET_FACTOR * float(means @ [c.unit_cost for c in configs])
-            budget = float(math.ceil(spend)) if spend > 0 else math.inf
-        self.coupling = CouplingConfig(shared_capacity=shared_capacity, budget=budget)
+        )  # fmt: skip
+        self.configs: tuple[InventoryConfig, ...] = product_configs(N, means, configs, given)
+        self.coupling = default_coupling(means, self.configs, shared_capacity, budget)
         self.params = StoreParams(
-            action_mode=action_mode,
-            order_quantity=order_quantity,
-            clearance_quantity=clearance_quantity,
-            max_order=max_order,
-            start_hour=start_hour,
-        )
-        self.model = StoreModel(configs, sources, self.params, 1, self.coupling)
+            action_mode=action_mode, order_quantity=order_quantity,
+            clearance_quantity=clearance_quantity, max_order=max_order, start_hour=start_hour,
+        )  # fmt: skip
+        self.model = HourlyStoreModel(self.configs, sources, self.params, 1, self.coupling)
         self.demand = tuple(sources)
         self.n_products = N
-        self._cap = self.coupling.shared_capacity
-        self._budget = self.coupling.budget
-        self._unit_cost = np.array([c.unit_cost for c in configs])
-        self._fixed_cost = np.array([c.fixed_cost for c in configs])
 
         # --- agents and spaces
-        self.possible_agents = [f"product_{i}" for i in range(N)]
+        self._agents = Agents(self.model, self.coupling)
+        self.possible_agents = self._agents.names[:]
         self.agents: list[str] = []
-        self._index = {a: i for i, a in enumerate(self.possible_agents)}
-        low, high = self.model.observation_bounds()
-        if math.isfinite(self._cap):
-            high[0] = min(float(high[0]), self._cap)
-        s_low = np.zeros(len(SHARED_OBS_FIELDS), dtype=np.float32)
-        s_high = np.array([1.0, UNBOUNDED, 1.0], dtype=np.float32)
-        a_low, a_high = np.concatenate([low, s_low]), np.concatenate([high, s_high])
-        self._observation_spaces = {
-            a: spaces.Box(a_low, a_high, dtype=np.float32) for a in self.possible_agents
-        }
-        self._action_spaces = {a: self.model.single_action_space() for a in self.possible_agents}
-        self.state_space = spaces.Box(
-            np.concatenate([np.tile(low, N), s_low]),
-            np.concatenate([np.tile(high, N), s_high]),
-            dtype=np.float32,
-        )
-        self._continuous = self.params.action_mode == "continuous"
-        self._action_shape = (N, 1) if self._continuous else (N,)
+        self.state_space = self._agents.state_space
 
-        # --- buffers
-        # Stored entry-major, (entries, N): each entry is one contiguous row, so the
-        # model's observation is cast in one pass and each shared entry is one fill;
-        # ``_obs`` is its (N, entries) view, one row per agent.
-        self._obs_t = np.zeros((len(AGENT_OBS_FIELDS), N), dtype=np.float32)
-        # Cost of each unit ordered and each order placed (kernel rows ordered and
-        # orders_placed, adjacent): the period's spend is one dot product.
-        self._spend_coef = np.concatenate([self._unit_cost, self._fixed_cost])
-        self._ones = np.ones(N)
-        self._bind_views()
+        # --- buffers (returned by the batched path, overwritten by each step)
+        self._obs = np.zeros((N, len(AGENT_OBS_FIELDS)), dtype=np.float32)
         self._rewards = np.zeros(N)
         self._requested = np.zeros(N)
         self.np_random, _ = seeding.np_random()
         self.np_random_seed: int | None = None
-        self.time = 0
         self._started = False
 
-    def _bind_views(self) -> None:
-        # Views of the buffers, rebuilt after unpickling (pickle copies views).
-        self._obs = self._obs_t.T
-        self._shared_t = self._obs_t[len(OBS_FIELDS) :]
-        self._shared_rows = tuple(self._shared_t)  # each shared entry, one row
-        self._model_obs = self.model._obs_t[:, 0]  # (entries, N) float64
-        self._spend_rows = self.model.kernel._buf[_SPEND, 0].reshape(-1)  # (a view)
+    @property
+    def time(self) -> int:
+        """Steps taken in the current episode."""
+        return int(self.model.time[0])
 
-    _VIEWS = frozenset(("_obs", "_shared_t", "_shared_rows", "_model_obs", "_spend_rows"))
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._bind_views()
+    @property
+    def requested(self) -> np.ndarray:
+        """Units each agent's last action asked for, before the budget rule, ``(N,)``
+        (a buffer overwritten by the next step)."""
+        return self._requested
 
     # ------------------------------------------------------------ spaces
     def observation_space(self, agent: str) -> spaces.Box:
         """The observation space of ``agent`` (the same object on every call)."""
-        try:
-            return self._observation_spaces[agent]
-        except (KeyError, TypeError):
-            raise ConfigError(self._unknown(agent)) from None
+        return self._agents.observation_space(agent)
 
     def action_space(self, agent: str) -> spaces.Space:
         """The action space of ``agent`` (the same object on every call)."""
-        try:
-            return self._action_spaces[agent]
-        except (KeyError, TypeError):
-            raise ConfigError(self._unknown(agent)) from None
-
-    def _unknown(self, agent: Any) -> str:
-        return (
-            f"unknown agent {agent!r}; the agents are 'product_0' .. "
-            f"'product_{self.n_products - 1}'"
-        )
+        return self._agents.action_space(agent)
 
     # ------------------------------------------------------------ reset
     def reset(
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
         """Start an episode; ``seed`` reseeds ``np_random`` (the only randomness)."""
-        obs = self.reset_arrays(seed, options).copy(order="C")
+        obs = self.reset_arrays(seed, options).copy()
         infos: dict[str, dict] = {a: {} for a in self.agents}
         return dict(zip(self.agents, obs, strict=True)), infos
 
@@ -609,11 +330,10 @@ class MultiProductEnv(ParallelEnv):
         if seed is not None:
             self.np_random, self.np_random_seed = seeding.np_random(seed)
         self.model.reset([self.np_random])
-        self.time = 0
         self._started = True
         self.agents = self.possible_agents[:]
-        self._requested = np.zeros(self.n_products)
-        self._fill_obs()
+        self._requested.fill(0.0)
+        self._agents.observe(self._obs)
         return self._obs
 
     # ------------------------------------------------------------ batched path
@@ -629,8 +349,8 @@ class MultiProductEnv(ParallelEnv):
         Returns
         -------
         observations : ndarray, shape (n_products, 14), float32
-            One row per agent (a column-major view). **A buffer overwritten by the next
-            step**: copy it to keep it.
+            One row per agent. **A buffer overwritten by the next step**: copy it to
+            keep it.
         rewards : ndarray, shape (n_products,)
             Each agent's reward (team or own profit; buffer, overwritten next step).
         terminated : bool
@@ -638,87 +358,41 @@ class MultiProductEnv(ParallelEnv):
         truncated : bool
             ``True`` after ``max_cycles`` steps; the episode is then over.
         """
-        return self._step(self._check_array(actions))
+        if not self.agents:
+            self._need_reset()
+        return self._step(self._agents.check_array(actions))
 
     def check_action(self, agent: str, action: Any) -> None:
         """Raise :class:`~gym_inventory.errors.ActionError` unless ``action`` is valid for
         ``agent`` (used by the AEC wrapper to fail at the offending agent's turn)."""
-        if agent not in self._index:
-            raise ActionError(self._unknown(agent))
-        self._check_one(agent, action)
-
-    def _check_one(self, agent: str, action: Any) -> None:
-        try:
-            self.model.check_actions(action, ())
-        except ActionError as e:
-            raise ActionError(f"{agent}: {e}") from None
-
-    def _check_array(self, actions: Any) -> np.ndarray:
-        if not self.agents:
-            self._need_reset()
-        a = np.asarray(actions)
-        if a.shape != self._action_shape:
-            raise ActionError(
-                f"actions must be an array of shape {self._action_shape} (one action per "
-                f"product, in agent order), got shape {a.shape}"
-            )
-        try:
-            return self.model.check_actions(a, self._action_shape[:1])
-        except ActionError:
-            for i, agent in enumerate(self.possible_agents):
-                self._check_one(agent, a[i])
-            raise
+        self._agents.check_one(agent, action)
 
     def _need_reset(self) -> None:
         what = "the episode is over" if self._started else "the env was not reset"
         raise ResetNeeded(f"{what}; call reset() before step()")
 
     def _step(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, bool]:
+        """Step the model with checked actions ``a`` (agent order) of the one copy."""
         model = self.model
-        order, clearance = model.decode(a)
-        # the orders before the budget rule (for infos): decoded into a new array, but in
-        # quantity mode, where they are the actions themselves (maybe the caller's)
-        self._requested = order.copy() if order is a else order
-        reward = model.step(order, clearance)[0]
+        order, clearance = model.decode(a[None])  # (the model's batch of one copy)
+        np.copyto(self._requested, order[0])  # (the model's buffer: reused next step)
+        profit = model.step(order, clearance)[0]
         if self.reward_mode == "team":
-            self._rewards.fill(np.add.reduce(reward))  # (= reward.sum(), without its wrapper)
+            self._rewards.fill(profit.sum())
         else:
-            np.copyto(self._rewards, reward)
-        self.time += 1
-        self._fill_obs()
+            np.copyto(self._rewards, profit)
+        self._agents.observe(self._obs)
         truncated = self.time >= self.max_cycles
         if truncated:
             self.agents = []
         return self._obs, self._rewards, False, truncated
 
-    def _fill_obs(self) -> None:
-        own = self._model_obs  # (entries, N), each entry a contiguous row
-        np.copyto(self._obs_t[: len(OBS_FIELDS)], own, casting="same_kind")
-        warehouse, inbound, budget_left = self._shared_rows
-        if math.isfinite(self._cap):  # total on hand and in transit (entries 0 and 1)
-            on_hand, in_transit = (own[:2] @ self._ones).tolist()  # (integers: exact)
-            warehouse.fill(on_hand / self._cap)
-            inbound.fill(in_transit / self._cap)
-        else:
-            warehouse.fill(0.0)
-            inbound.fill(0.0)
-        if math.isfinite(self._budget) and self._budget > 0:
-            spent = float(self._spend_rows @ self._spend_coef)
-            budget_left.fill(max(0.0, 1.0 - spent / self._budget))
-        else:
-            budget_left.fill(0.0 if self._budget == 0 else 1.0)
-
     # ------------------------------------------------------------ dict API
-    def step(
-        self, actions: Mapping[str, Any]
-    ) -> tuple[
-        dict[str, np.ndarray],
-        dict[str, float],
-        dict[str, bool],
-        dict[str, bool],
-        dict[str, dict[str, float]],
-    ]:
-        """PettingZoo parallel step: one action per live agent, keyed by agent name."""
+    def step(self, actions: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        """PettingZoo parallel step: one action per live agent, keyed by agent name.
+
+        Returns ``(observations, rewards, terminations, truncations, infos)``, each a dict
+        keyed by agent (``infos`` an :class:`AgentInfos` with ``agent_info=True``)."""
         if not self.agents:
             self._need_reset()
         if not isinstance(actions, Mapping):
@@ -727,10 +401,8 @@ class MultiProductEnv(ParallelEnv):
                 f"{type(actions).__name__}"
             )
         agents = self.agents
-        a = self._gather(actions, agents)
-        obs, rewards, _, truncated = self._step(a)
-        obs = obs.copy(order="C")
-        observations = dict(zip(agents, obs, strict=True))
+        obs, rewards, _, truncated = self._step(self._agents.gather(actions, agents))
+        observations = dict(zip(agents, obs.copy(), strict=True))
         if self.reward_mode == "team":
             rew = dict.fromkeys(agents, float(rewards[0]))
         else:
@@ -738,151 +410,38 @@ class MultiProductEnv(ParallelEnv):
         terminations = dict.fromkeys(agents, False)
         truncations = dict.fromkeys(agents, truncated)
         if self.agent_info:  # each agent's dict is built when first read
-            infos = AgentInfos(agents, self._info_table(), self._index)
+            infos = AgentInfos(agents, self._info_table(), self._agents.index)
         else:
             infos = {a: {} for a in agents}
         if self.render_mode == "human":
             self.render()
         return observations, rew, terminations, truncations, infos
 
-    def _gather(self, actions: Mapping[str, Any], agents: list[str]) -> np.ndarray:
-        try:
-            vals = [actions[a] for a in agents]
-        except KeyError:
-            vals = None
-        if vals is None or len(actions) != len(agents):
-            missing = [a for a in agents if a not in actions]
-            unknown = [k for k in actions if k not in self._index]
-            done = [k for k in actions if k in self._index and k not in agents]
-            parts = []
-            if missing:
-                parts.append(f"missing actions for {missing}")
-            if unknown:
-                parts.append(f"unknown agent(s) {unknown} ({self._unknown(unknown[0])})")
-            if done:
-                parts.append(f"actions for agents no longer in the episode {done}")
-            raise ActionError("; ".join(parts))
-        if not self._continuous and not all(
-            t is int or issubclass(t, np.integer) for t in set(map(type, vals))
-        ):  # e.g. a bool or a float among ints: np.array would coerce it silently
-            for agent, v in zip(agents, vals, strict=True):
-                self._check_one(agent, v)
-        try:
-            a = np.array(vals)
-        except ValueError:
-            a = None
-        if a is None or a.shape != self._action_shape:
-            for agent, v in zip(agents, vals, strict=True):
-                self._check_one(agent, v)
-            raise ActionError(f"actions must each have the shape of {agents[0]}'s action space")
-        try:
-            return self.model.check_actions(a, self._action_shape[:1])
-        except ActionError:
-            for agent, v in zip(agents, vals, strict=True):
-                self._check_one(agent, v)
-            raise
-
     def _info_table(self) -> np.ndarray:
-        """The last step's :data:`INFO_FIELDS` of every product, a new ``(fields, P)`` array."""
-        k = self.model.kernel
-        money = k.money_breakdown(0)
-        return np.vstack(
-            [
-                k.flows[:, 0],
-                money["revenue"],
-                money["ordering"],
-                money["holding"],
-                money["penalty"],
-                money["disposal"],
-                k.reward[0],
-                self.model.obs[0, :, 1],
-                self._requested,
-            ]
-        )
+        """The last step's :data:`INFO_FIELDS`, a new ``(N, fields)`` array (row = agent)."""
+        record = self.model.kernel.record[0]  # (N, len(RECORD_FIELDS))
+        return np.concatenate([record, self._requested[:, None]], axis=1)
 
     def last_infos(self) -> dict[str, dict[str, float]]:
         """The last step's per-agent breakdown (what ``agent_info=True`` puts in ``infos``)."""
-        return dict(AgentInfos(self.possible_agents, self._info_table(), self._index).items())
+        return dict(
+            AgentInfos(self.possible_agents, self._info_table(), self._agents.index).items()
+        )
 
     # ------------------------------------------------------------ state
     def state(self) -> np.ndarray:
         """The global state: every product's 11 entries, then the 3 shared entries."""
-        return np.concatenate([self._obs[:, : len(OBS_FIELDS)].ravel(), self._shared_t[:, 0]])
+        return np.concatenate([self._obs[:, :_OWN].ravel(), self._obs[0, _OWN:]])
 
     # ------------------------------------------------------------ rendering
     def render(self) -> str | np.ndarray | None:
         """``"ansi"``: a text table; ``"rgb_array"``: a bar chart; ``"human"``: print the table."""
-        if self.render_mode is None:
-            from gymnasium import logger
-
-            logger.warn("render() called without a render_mode; pass render_mode='ansi'")
-            return None
-        if not self._started:
+        if self.render_mode is not None and not self._started:
             raise ResetNeeded("call reset() before render()")
-        if self.render_mode == "rgb_array":
-            return self._render_rgb()
-        text = self._render_ansi()
-        if self.render_mode == "human":
-            print(text, end="")
-            return None
-        return text
-
-    def _header(self) -> str:
-        k = self.model.kernel
-        hour = (self.time + self.params.start_hour) % HOURS_PER_WEEK
-        stock = k.on_hand.sum()
-        cap = f"{self._cap:g}" if math.isfinite(self._cap) else "inf"
-        spent = float(k.ordered[0] @ self._unit_cost + k.orders_placed[0] @ self._fixed_cost)
-        budget = f"{self._budget:g}" if math.isfinite(self._budget) else "inf"
-        return (
-            f"t={self.time:4d} day {hour // 24} {hour % 24:02d}:00 | warehouse {stock:g}/{cap}"
-            f" | spent {spent:g}/{budget} | team profit {k.reward.sum():.2f}"
-        )
-
-    def _render_ansi(self, max_rows: int = 20) -> str:
-        k = self.model.kernel
-        lines = [
-            self._header(),
-            f"{'agent':>12} {'on hand':>8} {'transit':>8} {'sold':>6} {'unmet':>6} "
-            f"{'dispos.':>7} {'profit':>9}",
-        ]
-        transit = self.model.obs[0, :, 1]
-        for i in range(min(self.n_products, max_rows)):
-            lines.append(
-                f"{self.possible_agents[i]:>12} {k.on_hand[0, i]:8.0f} {transit[i]:8.0f} "
-                f"{k.sold[0, i]:6.0f} {k.unmet[0, i]:6.0f} {k.disposed[0, i]:7.0f} "
-                f"{k.reward[0, i]:9.2f}"
-            )
-        if self.n_products > max_rows:
-            lines.append(f"{'...':>12} ({self.n_products - max_rows} more products)")
-        return "\n".join(lines) + "\n"
-
-    def _render_rgb(self) -> np.ndarray:
-        from gym_inventory.plotting import _pyplot, figure_to_array
-
-        require("matplotlib", "plot", "render_mode='rgb_array'")
-        plt = _pyplot()
-        k = self.model.kernel
-        x = np.arange(self.n_products)
-        fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-        ax.bar(x, k.on_hand[0], label="on hand")
-        ax.bar(x, self.model.obs[0, :, 1], bottom=k.on_hand[0], alpha=0.5, label="in transit")
-        ax.set_xlabel("product")
-        ax.set_ylabel("units")
-        ax.legend(loc="upper right", fontsize="small")
-        ax.set_title(self._header(), fontsize="small")
-        return figure_to_array(fig)
+        return _render.render(self)
 
     def close(self) -> None:
         """Nothing to release (rendering closes its figures)."""
-
-
-def _same_default(value: Any, default: Any) -> bool:
-    if value is None or default is None or isinstance(value, bool) or isinstance(default, bool):
-        return value is default
-    if isinstance(value, numbers.Real) and isinstance(default, numbers.Real):
-        return float(value) == float(default)
-    return False
 
 
 def parallel_env(**kwargs: Any) -> MultiProductEnv:
@@ -893,22 +452,6 @@ def parallel_env(**kwargs: Any) -> MultiProductEnv:
 def raw_env(**kwargs: Any):
     """The AEC env without wrappers (``parallel_to_aec`` of :func:`parallel_env`)."""
     return parallel_to_aec(parallel_env(**kwargs))
-
-
-class ActionCheckWrapper(wrappers.BaseWrapper):
-    """Validate each agent's action at its own turn.
-
-    ``parallel_to_aec`` only steps the parallel env when the last agent has acted; this
-    wrapper raises :class:`~gym_inventory.errors.ActionError` at the offending agent's
-    turn instead (PettingZoo's ``AssertOutOfBoundsWrapper`` would raise a bare
-    ``AssertionError``).
-    """
-
-    def step(self, action: Any) -> None:
-        agent = self.agent_selection
-        if not (self.terminations[agent] or self.truncations[agent]):
-            self.unwrapped.check_action(agent, action)
-        super().step(action)
 
 
 def env(**kwargs: Any):

@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("pettingzoo")
 pytest.importorskip("scipy")
-from gym_inventory.envs.store import StoreModel
+from gym_inventory.envs import HourlyStoreModel
 from gym_inventory.errors import ConfigError
 from gym_inventory.multi import multi_product_v0
 from gym_inventory.multi.baselines import (
@@ -17,6 +17,7 @@ from gym_inventory.multi.baselines import (
     tune_base_stock,
     tune_coupled,
 )
+from gym_inventory.multi.products import weekly_means
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_uncoupled_rules_agree():
 
 
 def test_simulate_uses_common_random_numbers(env):
-    model = StoreModel(env.configs, env.demand, env.params, batch_size=3)
+    model = HourlyStoreModel(env.configs, env.demand, env.params, batch_size=3)
     rule = BaseStockRule.for_env(env, np.array([[40.0, 30, 20, 10]] * 3))
     profit = simulate_profit(model, rule, episodes=2, horizon=30, seed=5)
     assert np.array_equal(profit[0], profit[1]) and np.array_equal(profit[1], profit[2])
@@ -75,7 +76,7 @@ def test_simulate_uses_common_random_numbers(env):
 
 def test_tuned_rules_beat_naive_levels_and_respect_budget(env):
     levels = tune_base_stock(env, hours=(0, 4, 8, 16, 24), episodes=2)
-    means = multi_product_v0._weekly_means(env.demand)
+    means = weekly_means(env.demand)
     assert levels.shape == (4,) and np.all(levels >= 0)
     scale = tune_coupled(env, levels, scales=(0.6, 1.0, 1.4), episodes=2)
     assert scale in (0.6, 1.0, 1.4)

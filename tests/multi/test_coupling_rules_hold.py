@@ -57,37 +57,43 @@ def test_conservation_capacity_and_budget(case):
         order = rng.integers(0, 40, size=(B, P)).astype(float)
         clear = rng.integers(0, 5, size=(B, P)).astype(float)
         demand = rng.poisson(8, size=(B, P)).astype(float)
-        # capacity actually free at arrival, before the shared rule
         k.step(order, clear, demand)
-        q = k.ordered
+        q, arrived, received = k.last("ordered"), k.last("arrived"), k.last("received")
+        sold, unmet, cleared = k.last("sold"), k.last("unmet"), k.last("cleared")
+        assert np.array_equal(k.last("demand"), demand)
         # --- budget: never more than asked, whole units, never more than the budget
         assert np.all(q <= order) and np.all(q >= 0) and np.all(q == np.floor(q))
         spend = q @ c + (q > 0) @ K
         assert np.all(spend <= budget * (1 + 1e-12))
+        np.testing.assert_allclose(k.last("ordering").sum(axis=1), spend, rtol=1e-12)
         within = order @ c + (order > 0) @ K <= budget
         assert np.array_equal(q[within], order[within])  # untouched when it fits
-        # --- stock flows
-        assert np.array_equal(k.arrived, k.received + k.disposed)
-        assert np.all(k.received >= 0) and np.all(k.received <= k.arrived)
-        assert np.allclose(k.in_transit(), pipe0 + q - k.arrived)
-        assert np.array_equal(k.on_hand, on_hand0 + k.received - k.cleared - k.sold)
+        # --- stock flows: arrivals serve the backlog first, the rest goes into stock
+        to_backlog = sold - (demand - unmet)  # backlogged units served by arrivals
+        np.testing.assert_array_equal(to_backlog, np.minimum(backlog0, arrived))
+        into_stock = received - to_backlog
+        assert np.array_equal(arrived, received + k.last("disposed"))
+        assert np.all(into_stock >= 0) and np.all(received <= arrived)
+        assert np.allclose(k.in_transit(), pipe0 + q - arrived)
+        assert np.array_equal(k.on_hand, on_hand0 + received - cleared - sold)
         if k.backlog_mode:
-            assert np.array_equal(k.backlog, backlog0 + k.unmet - (k.sold - (k.demand - k.unmet)))
+            assert np.array_equal(k.backlog, backlog0 + unmet - to_backlog)
         else:
-            assert np.array_equal(k.sold + k.lost, k.demand)
+            assert np.array_equal(sold + k.last("lost"), demand)
         assert np.all(k.on_hand >= 0)
-        # --- shared capacity: never over; never more accepted than the free space;
-        # exactly the free space when arrivals exceed it (per-product caps allowing)
+        # --- shared capacity: never over; never more into stock than the free space;
+        # exactly the free space when the arrivals beyond the backlog exceed it (per-
+        # product caps allowing)
         free = C - on_hand0.sum(axis=1)
         assert np.all(k.on_hand.sum(axis=1) <= C)
-        assert np.all(k.received.sum(axis=1) <= free)
-        per_product_ok = np.minimum(k.arrived, k.capacity - on_hand0)
+        assert np.all(into_stock.sum(axis=1) <= free)
+        per_product_ok = np.minimum(arrived - to_backlog, k.capacity - on_hand0)
         want = per_product_ok.sum(axis=1)
-        np.testing.assert_array_equal(k.received.sum(axis=1), np.minimum(want, free))
+        np.testing.assert_array_equal(into_stock.sum(axis=1), np.minimum(want, free))
         # proportional allocation within one unit (largest remainder)
         over = want > free
         share = per_product_ok[over] * (free[over] / want[over])[:, None]
-        assert np.all(np.abs(k.received[over] - share) < 1)
+        assert np.all(np.abs(into_stock[over] - share) < 1)
 
 
 @settings(max_examples=40, deadline=None)
@@ -131,14 +137,14 @@ def test_largest_remainder_example():
     # to the first product (ties to the lower index).
     cfg = InventoryConfig(initial_stock=0)
     k = InventoryKernel([cfg] * 3, 1, CouplingConfig(shared_capacity=10))
-    k.step(np.array([[5.0, 5.0, 5.0]]), 0.0, np.zeros((1, 3)))
-    np.testing.assert_array_equal(k.received, [[4, 3, 3]])
-    np.testing.assert_array_equal(k.disposed, [[1, 2, 2]])
+    k.step(np.array([[5.0, 5.0, 5.0]]), np.zeros((1, 3)), np.zeros((1, 3)))
+    np.testing.assert_array_equal(k.last("received"), [[4, 3, 3]])
+    np.testing.assert_array_equal(k.last("disposed"), [[1, 2, 2]])
     # arrivals 1, 6, 13 into 10: shares 0.5, 3, 6.5 -> 0, 3, 6, leftover 1 -> tie
     # 0.5 vs 0.5 goes to product 0.
     k = InventoryKernel([cfg] * 3, 1, CouplingConfig(shared_capacity=10))
-    k.step(np.array([[1.0, 6.0, 13.0]]), 0.0, np.zeros((1, 3)))
-    np.testing.assert_array_equal(k.received, [[1, 3, 6]])
+    k.step(np.array([[1.0, 6.0, 13.0]]), np.zeros((1, 3)), np.zeros((1, 3)))
+    np.testing.assert_array_equal(k.last("received"), [[1, 3, 6]])
 
 
 def test_budget_example():
@@ -146,12 +152,13 @@ def test_budget_example():
     # f = (40 - 10) / 60 = 0.5 -> 5 and 10 units, spend 30 + 10 = 40.
     cfg = InventoryConfig(unit_cost=2.0, fixed_cost=5.0, lead_time=1)
     k = InventoryKernel([cfg] * 2, 1, CouplingConfig(budget=40.0))
-    k.step(np.array([[10.0, 20.0]]), 0.0, np.zeros((1, 2)))
-    np.testing.assert_array_equal(k.ordered, [[5, 10]])
+    k.step(np.array([[10.0, 20.0]]), np.zeros((1, 2)), np.zeros((1, 2)))
+    np.testing.assert_array_equal(k.last("ordered"), [[5, 10]])
+    np.testing.assert_array_equal(k.last("ordering"), [[15, 25]])
     # budget below the fixed costs: nothing is ordered
     k = InventoryKernel([cfg] * 2, 1, CouplingConfig(budget=9.0))
-    k.step(np.array([[10.0, 20.0]]), 0.0, np.zeros((1, 2)))
-    np.testing.assert_array_equal(k.ordered, [[0, 0]])
+    k.step(np.array([[10.0, 20.0]]), np.zeros((1, 2)), np.zeros((1, 2)))
+    np.testing.assert_array_equal(k.last("ordered"), [[0, 0]])
 
 
 def test_env_both_rules_bind_example():
@@ -179,3 +186,20 @@ def test_env_both_rules_bind_example():
     assert obs["product_2"][11] == 1.0  # warehouse full
     assert obs["product_2"][13] == pytest.approx(1 / 100)  # 1 of 100 left unspent
     assert rew["product_0"] == pytest.approx(-(99 + 2 + 40 * 0.1))  # ordering, disposal, holding
+
+
+def test_arrivals_serve_the_backlog_before_taking_space():
+    # backorders: product 0 has 5 backlogged and 10 arriving, product 1 nothing; the
+    # warehouse has 3 units free (capacity 3, nothing on hand). The arrivals serve the 5
+    # backlogged first (no space needed), 3 of the other 5 go into stock, 2 are disposed.
+    cfg = InventoryConfig(backlog=True, lead_time=1)
+    k = InventoryKernel([cfg] * 2, 1, CouplingConfig(shared_capacity=3))
+    zeros = np.zeros((1, 2))
+    k.step(np.array([[10.0, 0.0]]), zeros, np.array([[5.0, 0.0]]))
+    np.testing.assert_array_equal(k.backlog, [[5, 0]])
+    k.step(zeros, zeros, zeros)
+    np.testing.assert_array_equal(k.last("received"), [[8, 0]])
+    np.testing.assert_array_equal(k.last("disposed"), [[2, 0]])
+    np.testing.assert_array_equal(k.last("sold"), [[5, 0]])
+    np.testing.assert_array_equal(k.on_hand, [[3, 0]])
+    np.testing.assert_array_equal(k.backlog, [[0, 0]])

@@ -123,7 +123,7 @@ def test_lead_time_distribution_is_respected():
     pmf = (0.2, 0.3, 0.5)
     k = InventoryKernel(InventoryConfig(lead_time=pmf), 1)
     u = np.random.default_rng(0).random((100_000, 1))
-    leads = [draw_lead_time(k.lead_cdf[0], x) for x in u.ravel().tolist()]
+    leads = [draw_lead_time(k.lead_cdf, 0, x) for x in u.ravel().tolist()]
     freq = np.bincount(leads, minlength=3) / len(u)
     np.testing.assert_allclose(freq, pmf, atol=0.01)
 

@@ -12,7 +12,8 @@ be compiled for other targets. They trust their inputs: :class:`~gym_inventory.c
 kernel.InventoryKernel` validates everything before it calls them.
 
 Compilation happens on the first call (a few seconds) and is cached on disk
-(``numba.njit(cache=True)``), never at import time.
+(``numba.njit(cache=True)``), never at import time. The small functions the loop calls
+are inlined (``inline="always"``: the batched step of 4,096 copies 1.5x faster).
 """
 
 from __future__ import annotations
@@ -63,14 +64,10 @@ __all__ = [
 
 
 @njit(cache=True, inline="always")
-def ordering_cost(order, prices):
-    """What ordering ``order`` units costs: ``(variable, fixed)``.
-
-    The variable part is ``unit_cost`` per unit, the fixed part ``fixed_cost`` when
-    anything is ordered. ``prices`` is one product's row of the price table.
-    """
-    fixed = prices[P_FIXED_COST] if order > 0.0 else 0.0
-    return order * prices[P_UNIT_COST], fixed
+def ordering_cost(order, unit_cost, fixed_cost):
+    """What ordering ``order`` units costs: ``(variable, fixed)``, the variable part
+    ``unit_cost`` per unit, the fixed part ``fixed_cost`` when anything is ordered."""
+    return order * unit_cost, (fixed_cost if order > 0.0 else 0.0)
 
 
 @njit(cache=True)
@@ -80,102 +77,115 @@ def spend(orders, prices):
     variable = 0.0
     fixed = 0.0
     for p in range(len(orders)):
-        v, x = ordering_cost(orders[p], prices[p])
+        v, x = ordering_cost(orders[p], prices[p, P_UNIT_COST], prices[p, P_FIXED_COST])
         variable += v
         fixed += x
     return variable, fixed
 
 
 @njit(cache=True, inline="always")
-def draw_lead_time(cdf, u):
-    """The lead time of an order: the least ``k`` with ``u < cdf[k]``.
+def draw_lead_time(cdf, p, u):
+    """The lead time of an order of product ``p``: the least ``k`` with ``u < cdf[p, k]``.
 
-    ``cdf`` is the product's lead-time distribution over ``0..R-1`` (last entry 1). A
-    fixed lead time ``L`` is the step ``cdf[k] = (k >= L)`` drawn with ``u = 0``.
+    ``cdf[p]`` is the product's lead-time distribution over ``0..R-1`` (last entry 1). A
+    fixed lead time ``L`` is the step ``cdf[p, k] = (k >= L)`` drawn with ``u = 0``.
     """
     lead = 0
-    while cdf[lead] <= u:
+    while cdf[p, lead] <= u:
         lead += 1
     return lead
 
 
 @njit(cache=True, inline="always")
-def period(pipe, order, lead, clearance, demand, room, on_hand, backlog, backlog_mode, prices, rec):
-    """One period of one copy of one product; returns ``(on_hand, backlog)`` at its end.
+def period(b, p, order, lead, clearance, demand, room, backlog_mode, prices, state, record):
+    """One period of copy ``b`` of product ``p``: the env card's steps, in order.
 
     Parameters
     ----------
-    pipe : 1-D float array
-        The copy's outstanding orders by arrival: ``pipe[k]`` arrives at the start of the
-        ``k``-th next period (``k = 0``: this one). Updated in place.
+    b, p : int
+        The copy and the product.
     order, lead : float, int
-        Units ordered now and their lead time (``lead < len(pipe)``).
+        Units ordered now and their lead time (``lead <= max_lead_time``).
     clearance, demand : float
         Most units to sell through clearance; units demanded.
     room : float
         Most units the arrivals may add to on-hand stock (the capacity rule).
-    on_hand, backlog : float
-        Stock on hand and backlog at the start of the period.
     backlog_mode : bool
         Whether unmet demand is backlogged (else lost).
-    prices : 1-D float array
-        The product's row of the price table (:data:`~gym_inventory.core.fields.PRICE_FIELDS`).
-    rec : 1-D float array
-        Receives the period's record (:data:`~gym_inventory.core.fields.RECORD_FIELDS`).
+    prices : 2-D float array
+        The price table (:data:`~gym_inventory.core.fields.PRICE_FIELDS` columns).
+    state : tuple of arrays
+        ``(on_hand, backlog, pipeline)``, updated in place: ``pipeline[b, p, k]``
+        arrives at the start of the ``k``-th next period (``k = 0``: this one).
+    record : 3-D float array
+        ``record[b, p]`` receives the period (:data:`~gym_inventory.core.fields.
+        RECORD_FIELDS`).
+
+    (Arrays are indexed by ``b`` and ``p`` rather than passed as views of one copy:
+    views made the batched step 1.7x slower.)
     """
+    on_hand, backlog, pipe = state
+    R = pipe.shape[2]
     # 1) The order enters the pipeline (lead time 0: it arrives now); orders due arrive.
-    pipe[lead] += order
-    arrived = pipe[0]
-    for k in range(len(pipe) - 1):
-        pipe[k] = pipe[k + 1]
-    pipe[len(pipe) - 1] = 0.0
+    pipe[b, p, lead] += order
+    arrived = pipe[b, p, 0]
+    for k in range(R - 1):
+        pipe[b, p, k] = pipe[b, p, k + 1]
+    pipe[b, p, R - 1] = 0.0
     # Arrivals serve backlogged customers first (a backlog means no stock is on hand),
     # then go into stock up to the room; what does not fit is disposed of.
-    to_backlog = min(backlog, arrived)
-    backlog -= to_backlog
+    stock = on_hand[b, p]
+    waiting = backlog[b, p]
+    to_backlog = min(waiting, arrived)
+    waiting -= to_backlog
     into_stock = min(arrived - to_backlog, room)
     disposed = arrived - to_backlog - into_stock
-    on_hand += into_stock
+    stock += into_stock
     # 2) The clearance sale, 3) demand served from stock.
-    cleared = min(clearance, on_hand)
-    on_hand -= cleared
-    served = min(demand, on_hand)
-    on_hand -= served
+    cleared = min(clearance, stock)
+    stock -= cleared
+    served = min(demand, stock)
+    stock -= served
     # 4) Unmet demand is lost or backlogged.
     unmet = demand - served
     lost = 0.0
     if backlog_mode:
-        backlog += unmet
+        waiting += unmet
     else:
         lost = unmet
     sold = to_backlog + served
+    on_hand[b, p] = stock
+    backlog[b, p] = waiting
     # 5) Money, summed in MONEY_FIELDS order.
-    variable, fixed = ordering_cost(order, prices)
-    revenue = sold * prices[P_PRICE] + cleared * prices[P_CLEARANCE_PRICE]
+    variable, fixed = ordering_cost(order, prices[p, P_UNIT_COST], prices[p, P_FIXED_COST])
+    revenue = sold * prices[p, P_PRICE] + cleared * prices[p, P_CLEARANCE_PRICE]
     ordering = variable + fixed
-    holding = on_hand * prices[P_HOLDING_COST]
-    penalty = (backlog if backlog_mode else lost) * prices[P_PENALTY_COST]
-    disposal = disposed * prices[P_DISPOSAL_COST]
-    rec[ORDERED] = order
-    rec[ORDERS_PLACED] = 1.0 if order > 0.0 else 0.0
-    rec[ARRIVED] = arrived
-    rec[RECEIVED] = arrived - disposed
-    rec[DISPOSED] = disposed
-    rec[CLEARED] = cleared
-    rec[SOLD] = sold
-    rec[UNMET] = unmet
-    rec[LOST] = lost
-    rec[BACKLOG] = backlog
-    rec[ON_HAND] = on_hand
-    rec[DEMAND] = demand
-    rec[REVENUE] = revenue
-    rec[ORDERING] = ordering
-    rec[HOLDING] = holding
-    rec[PENALTY] = penalty
-    rec[DISPOSAL] = disposal
-    rec[PROFIT] = revenue - ordering - holding - penalty - disposal
-    rec[IN_TRANSIT] = pipe.sum()
-    return on_hand, backlog
+    holding = stock * prices[p, P_HOLDING_COST]
+    penalty = (waiting if backlog_mode else lost) * prices[p, P_PENALTY_COST]
+    disposal = disposed * prices[p, P_DISPOSAL_COST]
+    in_transit = 0.0
+    for k in range(R):
+        in_transit += pipe[b, p, k]
+    rec = record
+    rec[b, p, ORDERED] = order
+    rec[b, p, ORDERS_PLACED] = 1.0 if order > 0.0 else 0.0
+    rec[b, p, ARRIVED] = arrived
+    rec[b, p, RECEIVED] = arrived - disposed
+    rec[b, p, DISPOSED] = disposed
+    rec[b, p, CLEARED] = cleared
+    rec[b, p, SOLD] = sold
+    rec[b, p, UNMET] = unmet
+    rec[b, p, LOST] = lost
+    rec[b, p, BACKLOG] = waiting
+    rec[b, p, ON_HAND] = stock
+    rec[b, p, DEMAND] = demand
+    rec[b, p, REVENUE] = revenue
+    rec[b, p, ORDERING] = ordering
+    rec[b, p, HOLDING] = holding
+    rec[b, p, PENALTY] = penalty
+    rec[b, p, DISPOSAL] = disposal
+    rec[b, p, PROFIT] = revenue - ordering - holding - penalty - disposal
+    rec[b, p, IN_TRANSIT] = in_transit
 
 
 @njit(cache=True)
@@ -257,6 +267,7 @@ def step(
     ``backlog`` ``(B, P)`` and ``pipeline`` ``(B, P, R)``, updated in place.
     """
     B, P = order.shape
+    state = (on_hand, backlog, pipeline)
     q = np.empty(P)
     lead = np.empty(P, dtype=np.int64)
     room = np.empty(P)
@@ -266,14 +277,14 @@ def step(
             continue
         for p in range(P):
             q[p] = order[b, p]
-            lead[p] = draw_lead_time(lead_cdf[p], lead_u[b, p])
+            lead[p] = draw_lead_time(lead_cdf, p, lead_u[b, p])
             room[p] = capacity[p] - on_hand[b, p]
         if budget < math.inf:
             apply_budget(q, prices, budget)
         if shared_capacity < math.inf:
             share_capacity(room, q, lead, pipeline[b], on_hand[b], backlog[b], shared_capacity)
         for p in range(P):
-            on_hand[b, p], backlog[b, p] = period(
-                pipeline[b, p], q[p], lead[p], clearance[b, p], demand[b, p], room[p],
-                on_hand[b, p], backlog[b, p], backlog_mode, prices[p], record[b, p],
+            period(
+                b, p, q[p], lead[p], clearance[b, p], demand[b, p], room[p], backlog_mode,
+                prices, state, record,
             )  # fmt: skip

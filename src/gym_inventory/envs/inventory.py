@@ -253,9 +253,6 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         self.action_space = self.model.single_action_space()
         self.observation_space = self.model.single_observation_space()
         self._started = False
-        # The model's one-copy order and clearance (float64 arrays of shape (1, 1)).
-        self._order = np.zeros((1, 1))
-        self._clearance = np.zeros((1, 1))
         # The discrete actions seen so far, decoded to (order, clearance) floats (valid
         # ones only: an invalid action raises).
         self._decoded: dict[int, tuple[float, float]] = {}
@@ -330,9 +327,9 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
                 decoded = self._decoded[int(action)] = self._decode(action)
         else:
             decoded = self._decode(action)
-        self._order[0, 0], self._clearance[0, 0] = decoded
         model = self.model
-        reward = model.step(self._order, self._clearance).item()
+        model.order[0, 0], model.clearance[0, 0] = decoded
+        reward = model.step(model.order, model.clearance).item()
         info = dict(zip(RECORD_FIELDS, model.kernel.record.ravel().tolist(), strict=True))
         if self.render_mode == "rgb_array":
             self._record()

@@ -122,8 +122,10 @@ class KernelModel:
         self.batch_size, self.n_products = B, P = batch_size, len(configs)
         self.time = np.zeros(B, dtype=np.int64)
         self.obs = np.zeros((B, P, self.obs_dim), dtype=np.float32)
-        self._order = np.zeros((B, P))
-        self._clearance = np.zeros((B, P))
+        #: The decoded orders and clearance limits, float64 ``(B, P)``: what :meth:`decode`
+        #: writes, and what :meth:`step` takes without a check.
+        self.order = np.zeros((B, P))
+        self.clearance = np.zeros((B, P))
         self._all = np.ones(B, dtype=np.bool_)
         #: What :func:`advance` takes after the per-step arguments.
         self._advance_args = (self.stream.compiled_args(), self.kernel.compiled_args())
@@ -147,10 +149,10 @@ class KernelModel:
         return self.actions.check(actions, shape)
 
     def decode(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(order, clearance)`` of checked actions ``(B, P[, 1])``: the model's own
-        float64 buffers, overwritten by the next call."""
-        self.actions.decode(actions, self._order, self._clearance)
-        return self._order, self._clearance
+        """``(order, clearance)`` of checked actions ``(B, P[, 1])``: :attr:`order` and
+        :attr:`clearance`, overwritten by the next call."""
+        self.actions.decode(actions, self.order, self.clearance)
+        return self.order, self.clearance
 
     # --------------------------------------------------------------- core
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray:
@@ -168,7 +170,7 @@ class KernelModel:
         """Advance the active copies (all by default) one period with decoded
         ``(order, clearance)`` (float64 ``(B, P)``); returns the period's profit ``(B, P)``
         (a view of the kernel's new record). :attr:`obs` holds the new observations."""
-        if order is not self._order or clearance is not self._clearance:
+        if order is not self.order or clearance is not self.clearance:
             order, clearance = self.kernel.checked(order=order, clearance=clearance).values()
         if active is None:
             active = self._all

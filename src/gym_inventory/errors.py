@@ -9,8 +9,10 @@ from __future__ import annotations
 
 __all__ = [
     "ActionError",
+    "ActionTypeError",
     "ArgumentError",
     "ConfigError",
+    "ConfigTypeError",
     "DataError",
     "GymInventoryError",
     "MissingDependencyError",
@@ -31,6 +33,16 @@ class ArgumentError(ConfigError, TypeError):
 
 class ActionError(GymInventoryError, ValueError):
     """An action outside the environment's action space (never clipped silently)."""
+
+
+class ActionTypeError(ActionError, TypeError):
+    """An action of the wrong kind for its space (a scalar for a batch, say): a
+    :class:`TypeError` too, as Gymnasium's vector envs raise for one."""
+
+
+class ConfigTypeError(ConfigError, TypeError):
+    """An argument of the wrong type (a non-bool ``reset_mask``, say): a
+    :class:`TypeError` too, as Gymnasium raises for one."""
 
 
 class DataError(GymInventoryError, ValueError):

@@ -100,8 +100,9 @@ class InventoryConfig:
 
     1. orders due this period arrive (an order placed in period :math:`t` with lead time
        :math:`L` arrives at the start of :math:`t+L`; :math:`L=0` arrives at once, before
-       demand); arrivals beyond the free storage space are **disposed** at
-       ``disposal_cost`` per unit; in backorder mode arrivals first fill the backlog;
+       demand); in backorder mode arrivals first serve the backlog; the rest goes into
+       stock, and what is beyond the free storage space is **disposed** at
+       ``disposal_cost`` per unit;
     2. the agent acts: it orders (paying ``unit_cost`` per unit and ``fixed_cost`` if it
        orders anything) and may sell up to a clearance quantity from stock at
        ``clearance_price``;

@@ -102,8 +102,9 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     1. Orders due this hour arrive (an order placed in hour $t$ with lead time $L$
        arrives at the start of hour $t+L$; $L = 0$ arrives at once, before demand).
-       Arrivals that do not fit in the free capacity are disposed of at
-       ``disposal_cost`` per unit. In backorder mode arrivals first serve the backlog.
+       In backorder mode arrivals first serve the backlogged customers; the rest goes
+       into stock, and what does not fit in the free capacity is disposed of at
+       ``disposal_cost`` per unit.
     2. The agent acts: orders (``unit_cost`` per unit plus ``fixed_cost`` per order)
        and/or sells up to ``clearance_quantity`` units at ``clearance_price``.
     3. Demand is realised and served from stock at ``price`` per unit.

@@ -23,7 +23,7 @@ from gymnasium.vector.utils import batch_space
 
 from gym_inventory.core.config import check_int
 from gym_inventory.envs.inventory import HISTORY_ROWS
-from gym_inventory.errors import ActionError, ConfigError
+from gym_inventory.errors import ActionTypeError, ConfigError, ConfigTypeError
 
 __all__ = ["InventoryVectorEnv", "vector_entry_point"]
 
@@ -137,6 +137,7 @@ class InventoryVectorEnv(VectorEnv):
         self._action_shape = (B, 1, *self.single_action_space.shape)
 
         self._rngs: list[np.random.Generator | None] = [None] * B
+        self._copy_seeds: list[int | None] = [None] * B  # what seeded each generator
         self._elapsed = np.zeros(B, dtype=np.int64)
         self._done = np.zeros(B, dtype=bool)  # episode ended in the last step
         self._any_done = False
@@ -170,7 +171,9 @@ class InventoryVectorEnv(VectorEnv):
         else:
             mask = np.asarray(mask)
             if mask.shape != (B,) or mask.dtype != np.bool_:
-                raise ConfigError(f"reset_mask must be a bool array of shape ({B},), got {mask!r}")
+                raise ConfigTypeError(
+                    f"reset_mask must be a bool array of shape ({B},), got {mask!r}"
+                )
             if not mask.any():
                 raise ConfigError("reset_mask must select at least one copy")
             if not self._started and not mask.all():
@@ -180,7 +183,7 @@ class InventoryVectorEnv(VectorEnv):
         seeds = self._seeds(seed)
         for i in members:
             if seeds[i] is not None or self._rngs[i] is None:
-                self._rngs[i] = seeding.np_random(seeds[i])[0]
+                self._rngs[i], self._copy_seeds[i] = seeding.np_random(seeds[i])
         self._reset(index)
         self._started = True
         return self._observations(), {}
@@ -248,6 +251,12 @@ class InventoryVectorEnv(VectorEnv):
         for history in getattr(self, "_histories", ()):
             history.clear()
 
+    @property
+    def np_random_seed(self) -> tuple[int | None, ...]:
+        """The seed of each copy's generator (as ``SyncVectorEnv`` gives its envs' seeds):
+        ``s + i`` after ``reset(seed=s)``; a random int for a copy seeded by entropy."""
+        return tuple(self._copy_seeds)
+
     def __repr__(self) -> str:
         name = self.spec.id if self.spec is not None else self.env_cls.__name__
         return f"InventoryVectorEnv({name}, num_envs={self.num_envs})"
@@ -281,7 +290,7 @@ class InventoryVectorEnv(VectorEnv):
         """Validate a batch of actions; return it in the model's batch shape."""
         a = np.asarray(actions)
         if a.shape != self.action_space.shape:
-            raise ActionError(
+            raise ActionTypeError(
                 f"actions must have shape {self.action_space.shape} (one action per copy "
                 f"of {self.single_action_space}), got {a.shape}"
             )
@@ -293,6 +302,8 @@ class InventoryVectorEnv(VectorEnv):
     def _info(self, live: np.ndarray | None) -> dict[str, Any]:
         """The batched info; ``live`` masks out copies reset in this step."""
         mask = np.ones(self.num_envs, dtype=bool) if live is None else live
+        if not mask.any():  # every copy was reset: an empty info, as SyncVectorEnv's
+            return {}
         values = {key: value[:, 0] for key, value in self.model.batch_info().items()}
         masks = self._mask_keys
         info: dict[str, Any] = {}
@@ -312,9 +323,12 @@ class InventoryVectorEnv(VectorEnv):
             final_obs[b] = last[b]
         final_info = {key: (done if key[0] == "_" else v) for key, v in info.items()}
         live = ~done  # the reset copies' own info is the (empty) reset info
-        for key in final_info:
-            if key[0] == "_":
-                info[key] = live
+        if live.any():
+            for key in final_info:
+                if key[0] == "_":
+                    info[key] = live
+        else:  # no copy's step info is left (as SyncVectorEnv: only the final entries)
+            info.clear()
         info.update(final_obs=final_obs, _final_obs=done, final_info=final_info, _final_info=done)
         self._reset(index)
         return self._observations()

@@ -80,3 +80,24 @@ def test_needs_no_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     frame = draw_history_frame(_rows(24, on_hand=np.arange(24.0)), capacity=30)
     assert frame.shape == (H, W, 3)
+
+
+def test_every_rgb_array_env_renders_without_matplotlib():
+    """``rgb_array`` is advertised by every env: it works with matplotlib unimportable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import gymnasium as gym, gym_inventory\n"
+        "from gym_inventory.multi import multi_product_v0\n"
+        "for env_id in gym_inventory.ENV_IDS:\n"
+        "    env = gym.make(env_id, render_mode='rgb_array'); env.reset(seed=0)\n"
+        "    env.step(env.action_space.sample()); assert env.render().shape[2] == 3\n"
+        "env = multi_product_v0.parallel_env(n_products=3, render_mode='rgb_array')\n"
+        "env.reset(seed=0); assert env.render().shape == (400, 800, 3)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

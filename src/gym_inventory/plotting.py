@@ -17,6 +17,7 @@ from gym_inventory.errors import ConfigError, require
 __all__ = [
     "FRAME_COLOURS",
     "draw_history_frame",
+    "draw_stock_bars",
     "figure_to_array",
     "plot_history",
     "plot_hour_of_week",
@@ -115,6 +116,32 @@ def draw_history_frame(
     ):
         lo, hi = _envelope(series, starts, ends, connect=True)
         _fill(img, lo, hi, peak_, panel, cols, FRAME_COLOURS[colour], thick=1)
+    return img
+
+
+def draw_stock_bars(
+    on_hand: np.ndarray, in_transit: np.ndarray, *, height: int = 400, width: int = 800
+) -> np.ndarray:
+    """Each product's stock on hand (blue) and in transit (orange, stacked above) as bars,
+    with NumPy only: a ``(height, width, 3)`` uint8 image, scaled from 0 to 1.05 times the
+    largest stack (the multi-product env's ``rgb_array`` frame).
+
+    >>> draw_stock_bars(np.array([3.0, 0.0]), np.array([1.0, 2.0])).shape
+    (400, 800, 3)
+    """
+    on_hand, in_transit = np.asarray(on_hand, float), np.asarray(in_transit, float)
+    img = np.empty((height, width, 3), dtype=np.uint8)
+    img[:] = FRAME_COLOURS["background"]
+    panel, cols = (_MARGIN + 1, height - _MARGIN - 1), (_MARGIN + 1, width - _MARGIN - 1)
+    _box(img, *panel, *cols)
+    top = on_hand + in_transit
+    peak = 1.05 * max(float(np.nanmax(top, initial=0.0)), 1.0)
+    starts, _ = _columns(len(top), cols[1] - cols[0])  # the product each column shows
+    gap = np.r_[True, starts[1:] != starts[:-1]]  # a white column between products
+    for lo, hi, colour in ((0 * on_hand, on_hand, "on_hand"), (on_hand, top, "in_transit")):
+        lo_c, hi_c = lo[starts], hi[starts]
+        hidden = gap & (len(top) < (cols[1] - cols[0]) // 2)
+        _fill(img, np.where(hidden, np.nan, lo_c), hi_c, peak, panel, cols, FRAME_COLOURS[colour])
     return img
 
 

@@ -14,8 +14,10 @@ from pettingzoo.test import (
     max_cycles_test,
     parallel_api_test,
     parallel_seed_test,
+    performance_benchmark,
     render_test,
     seed_test,
+    state_test,
 )
 
 from gym_inventory.core import CouplingConfig
@@ -59,6 +61,18 @@ def test_seed_tests():
 
 def test_max_cycles():
     max_cycles_test(multi_product_v0)
+
+
+def test_state():
+    state_test(multi_product_v0.env(**SMALL), multi_product_v0.parallel_env(**SMALL))
+
+
+def test_performance_benchmark(capsys):
+    """PettingZoo's benchmark runs (it prints its rates). (Its ``bombardment_test`` is not
+    run: its loop takes ``env.step``'s return value as the next observation, but AEC
+    ``step`` returns None, so it fails for every AEC env.)"""
+    performance_benchmark(multi_product_v0.env(**SMALL))
+    assert "turns per second" in capsys.readouterr().out.lower()
 
 
 def test_render():

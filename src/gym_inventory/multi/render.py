@@ -14,7 +14,6 @@ import numpy as np
 from gymnasium import logger
 
 from gym_inventory.core.calendar import HOURS_PER_DAY, HOURS_PER_WEEK
-from gym_inventory.errors import require
 
 if TYPE_CHECKING:
     from gym_inventory.multi.multi_product_v0 import MultiProductEnv
@@ -74,22 +73,9 @@ def ansi_frame(env: MultiProductEnv, max_rows: int = 20) -> str:
 
 
 def rgb_frame(env: MultiProductEnv) -> np.ndarray:
-    """Each product's stock on hand and in transit as stacked bars, :func:`header` above."""
-    require("matplotlib", "plot", "render_mode='rgb_array'")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from gym_inventory.plotting import figure_to_array
+    """Each product's stock on hand and in transit as stacked bars, drawn with NumPy
+    (:func:`gym_inventory.plotting.draw_stock_bars`; no matplotlib needed)."""
+    from gym_inventory.plotting import draw_stock_bars
 
     k = env.model.kernel
-    x = np.arange(env.n_products)
-    fig = Figure(figsize=(8, 4), layout="constrained")  # (no pyplot: any backend)
-    FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    ax.bar(x, k.on_hand[0], label="on hand")
-    ax.bar(x, k.in_transit()[0], bottom=k.on_hand[0], alpha=0.5, label="in transit")
-    ax.set_xlabel("product")
-    ax.set_ylabel("units")
-    ax.legend(loc="upper right", fontsize="small")
-    ax.set_title(header(env), fontsize="small")
-    return figure_to_array(fig)
+    return draw_stock_bars(k.on_hand[0], k.in_transit()[0])

@@ -6,17 +6,16 @@ sources plug in through the entry-point group ``gym_inventory.demand`` (see
 :mod:`gym_inventory.demand.instacart` (pandas/pyarrow needed only to read CSV files).
 """
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.empirical import EmpiricalDemand
 from gym_inventory.demand.instacart import InstacartDemand
 from gym_inventory.demand.parametric import (
-    HOURS_PER_WEEK,
     ConstantDemand,
     DiscreteDemand,
     NegativeBinomialDemand,
     NormalDemand,
     PoissonDemand,
-    SeasonalDemand,
 )
 from gym_inventory.demand.registry import (
     ENTRY_POINT_GROUP,
@@ -25,6 +24,7 @@ from gym_inventory.demand.registry import (
     register_demand,
 )
 from gym_inventory.demand.sampler import DemandTable
+from gym_inventory.demand.seasonal import SeasonalDemand
 from gym_inventory.demand.stream import DEFAULT_BLOCK, DemandStream
 
 __all__ = [

@@ -48,7 +48,7 @@ def _seasonal(
     base_kwargs: dict[str, Any] | None = None,
 ) -> DemandSource:
     """``SeasonalDemand``; ``base`` may also be a registered name (with ``base_kwargs``)."""
-    from gym_inventory.demand.parametric import SeasonalDemand
+    from gym_inventory.demand.seasonal import SeasonalDemand
 
     if isinstance(base, str):
         base = make_demand(base, **(base_kwargs or {}))

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import check_int
-from gym_inventory.demand.parametric import HOURS_PER_WEEK
 from gym_inventory.envs.observations import STORE_OBS_FIELDS
 from gym_inventory.errors import ConfigError
 from gym_inventory.policies.base import EnvView, Policy

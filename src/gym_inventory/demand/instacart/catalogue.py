@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import check_int
 from gym_inventory.demand.instacart.counts import (
     check_orders,
@@ -16,7 +17,6 @@ from gym_inventory.demand.instacart.counts import (
     load_counts,
 )
 from gym_inventory.demand.instacart.files import EVAL_SETS, DataFile, locate, read
-from gym_inventory.demand.parametric import HOURS_PER_WEEK
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = ["products", "reconstruct_calendar", "summary", "top_products"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.demand.instacart.cache import (
     Aggregate,
     clear_digests,
@@ -32,7 +33,6 @@ from gym_inventory.demand.instacart.files import (
     locate,
     read,
 )
-from gym_inventory.demand.parametric import HOURS_PER_WEEK
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = [

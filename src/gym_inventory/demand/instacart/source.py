@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.instacart.catalogue import reconstruct_calendar
@@ -18,13 +19,9 @@ from gym_inventory.demand.instacart.counts import (
     hour_of_week_counts,
 )
 from gym_inventory.demand.instacart.files import batches, locate
-from gym_inventory.demand.parametric import (
-    HOURS_PER_WEEK,
-    NegativeBinomialDemand,
-    PoissonDemand,
-    SeasonalDemand,
-)
+from gym_inventory.demand.parametric import NegativeBinomialDemand, PoissonDemand
 from gym_inventory.demand.sampler import DemandTable
+from gym_inventory.demand.seasonal import SeasonalDemand
 from gym_inventory.errors import ConfigError, DataError, require
 
 __all__ = ["DEFAULT_MEAN", "InstacartDemand", "PoissonReplay"]

@@ -55,6 +55,8 @@ class NativeVecEnv(VecEnv):
         dones = terminated | truncated
         infos: list[dict[str, Any]] = [{} for _ in range(self.num_envs)]
         for key in self.info_keys:
+            if key not in info:  # (every copy was reset this step: no step info)
+                continue
             values, mask = info[key], info["_" + key]
             for i in np.flatnonzero(mask).tolist():
                 infos[i][key] = values[i].item()

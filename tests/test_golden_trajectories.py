@@ -18,7 +18,7 @@ import pytest
 import gym_inventory
 
 GOLDEN = {
-    "Inventory-v0": "2366a5bf361ce924470e0633eca286f4491713738f3e6c650ff463c02c65881f",
+    "Inventory-v0": "1dca5e2e804ea52a8419acb6e867a6b9a09901af16cebd3440f9a38e7e760f18",
     "InventoryLostSales-v0": "df440f5cdd15cbafc0d13404c5f11c98d7a79468d7c52ec78bd16c7b3b002014",
     "InventoryBackorder-v0": "b68ec6a8e0dfb79221aaa8efe110bde343c107914d694c1ffdffe3e54a2d2a42",
 }
@@ -41,7 +41,7 @@ VARIANTS = {  # (id, kwargs): the other paths of the period
 }
 GOLDEN_VARIANTS = {
     "Inventory-v0/quantity-backlog-stochastic-lead": (
-        "399c2874714abe6bb895fec8a60df695bba5c2a7adf485f65385322ce23c837d"
+        "fe229e805d2a0c34fe3dccea5c906cc47d7c686da511d0c23e1192bff190af75"
     ),
     "InventoryLostSales-v0/lead-4-p-39": (
         "420f46cd56e7b6f1400af663a1f5cafcc220ee9f902ddf03c7b599daaf0365ef"

@@ -215,6 +215,18 @@ def format_table(rows: list[CompareRow], env_id: str) -> str:
     return "\n".join(lines)
 
 
+def _accounting(config: Any) -> str:
+    """How the rewards treat the starting stock, one sentence for the results file."""
+    n, c = config.initial_stock, config.unit_cost
+    if n == 0 or c == 0:
+        return f"Starting stock: {n:g} units at unit cost {c:g}, so none is charged."
+    return (
+        f"Starting stock charged: the {n:g} units on hand at reset are bought at unit cost "
+        f"{c:g} in each episode's first period (its `ordering`, {n * c:g} in all), so no "
+        "reward comes from free stock; stock left at the end is not valued."
+    )
+
+
 def to_markdown(rows: list[CompareRow], env_id: str, command: str) -> str:
     """The comparison as a Markdown document (with how it was produced)."""
     from gym_inventory import __version__
@@ -231,6 +243,8 @@ def to_markdown(rows: list[CompareRow], env_id: str, command: str) -> str:
         f"{e.n_periods + e.warmup} periods, the first {e.warmup} left out; parameters tuned "
         f"beforehand on other episodes (seeds from {e.seed + TUNE_SEED_OFFSET}) or on the exact "
         "Markov chain. Mean reward is per period; the 95% CI is over episodes.",
+        "",
+        _accounting(rows[0].policy.env.config),
         "",
         "| " + " | ".join(head) + " |",
         "|" + "|".join("---" for _ in head) + "|",

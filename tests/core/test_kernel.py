@@ -54,10 +54,11 @@ def test_lost_sales_accounting_and_reward():
     )
     k = InventoryKernel(cfg, 1)
     (r,) = run(k, [7], [6])
-    # sold 4 (stock), lost 2; ordered 7 at 2 + fixed 5; nothing left to hold
+    # sold 4 (stock), lost 2; ordered 7 at 2 + fixed 5, and the 4 starting units at 2;
+    # nothing left to hold
     assert (r["sold"], r["lost"], r["on_hand"]) == (4, 2, 0)
-    assert k.reward[0, 0] == pytest.approx(40 - 14 - 5 - 3 * 2)
-    assert (r["revenue"], r["ordering"], r["penalty"]) == (40, 19, 6)
+    assert k.reward[0, 0] == pytest.approx(40 - 14 - 5 - 4 * 2 - 3 * 2)
+    assert (r["revenue"], r["ordering"], r["penalty"]) == (40, 27, 6)
 
 
 def test_backorders_served_first_from_arrivals():
@@ -233,7 +234,8 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
     rng = np.random.default_rng(seed)
     P = len(cfgs)
     outstanding = np.zeros((B, P))
-    for _ in range(steps):
+    initial = np.array([c.initial_stock for c in cfgs], dtype=float)
+    for t in range(steps):
         start = k.on_hand.copy()
         start_backlog = k.backlog.copy()
         order = rng.integers(0, 15, size=(B, P)).astype(float)
@@ -252,7 +254,7 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
         if math.isfinite(shared):
             assert k.on_hand.sum(axis=1).max() <= shared
         if math.isfinite(budget):
-            assert (f["ordering"].sum(1) <= budget + 1e-9).all()
+            assert (k.order_spend() <= budget + 1e-9).all()  # (starting stock aside)
         if k.backlog_mode:
             np.testing.assert_array_equal(start_backlog + f["demand"], f["sold"] + k.backlog)
             assert (f["lost"] == 0).all()
@@ -265,10 +267,12 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
         np.testing.assert_array_equal(
             f["revenue"], f["sold"] * price["price"] + f["cleared"] * price["clearance_price"]
         )
+        opening = initial if t == 0 else 0.0  # the starting stock, paid in period 1
         np.testing.assert_array_equal(
             f["ordering"],
-            f["ordered"] * price["unit_cost"] + f["orders_placed"] * price["fixed_cost"],
-        )
+            f["ordered"] * price["unit_cost"] + f["orders_placed"] * price["fixed_cost"]
+            + opening * price["unit_cost"],
+        )  # fmt: skip
         np.testing.assert_array_equal(f["holding"], f["on_hand"] * price["holding_cost"])
         np.testing.assert_array_equal(f["disposal"], f["disposed"] * price["disposal_cost"])
         penalised = f["backlog"] if k.backlog_mode else f["lost"]

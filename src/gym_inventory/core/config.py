@@ -109,7 +109,8 @@ class InventoryConfig:
     3. demand is realised and served from on-hand stock at ``price`` per unit;
     4. unmet demand is lost (``backlog=False``) or backlogged (``backlog=True``);
     5. costs: ``holding_cost`` per unit on hand at period end, ``penalty_cost`` per unit
-       lost (or per unit backlogged at period end).
+       lost (or per unit backlogged at period end); in the first period after a reset,
+       also ``unit_cost`` per unit of ``initial_stock`` (the starting stock is bought).
 
     Parameters
     ----------
@@ -138,7 +139,10 @@ class InventoryConfig:
     disposal_cost : float
         Cost per unit disposed because it did not fit.
     initial_stock : int
-        On-hand stock at reset; must not exceed ``capacity``.
+        On-hand stock at reset; must not exceed ``capacity``. It is bought at
+        ``unit_cost``: the first period after each reset charges ``initial_stock ×
+        unit_cost`` in its ``ordering`` (no fixed cost, outside any ordering budget;
+        ``ordered`` stays the agent's order).
 
     Notes
     -----

@@ -62,7 +62,7 @@ RECORD_FIELDS: tuple[str, ...] = (*FLOW_FIELDS, *MONEY_FIELDS, "profit", "in_tra
 PRICE_FIELDS: tuple[str, ...] = (
     "price",  # per unit sold to demand
     "clearance_price",  # per unit cleared
-    "unit_cost",  # per unit ordered
+    "unit_cost",  # per unit ordered, and per unit of starting stock in the first period
     "fixed_cost",  # per period with an order
     "holding_cost",  # per unit on hand at period end
     "penalty_cost",  # per unit lost, or backlogged at period end

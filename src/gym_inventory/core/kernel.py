@@ -1,12 +1,13 @@
 """The one inventory dynamics kernel: a batch of copies of products, stepped by THE period.
 
 :class:`InventoryKernel` holds the state of ``batch_size`` independent copies of
-``n_products`` products (on hand, backlog, the pipeline of outstanding orders) and the
-constants of the period (lead-time distributions, capacities, the price table, the
-coupling rules). :meth:`InventoryKernel.step` validates nothing and changes the state
-through the compiled :func:`gym_inventory.core.period.step`; everything a caller passes
-is checked by the env faces before, and everything the kernel is built from is checked
-here, so no numba typing error reaches a user.
+``n_products`` products (on hand, backlog, the pipeline of outstanding orders, the
+starting stock not yet paid for) and the constants of the period (lead-time
+distributions, capacities, the price table, the coupling rules).
+:meth:`InventoryKernel.step` validates nothing and changes the state through the
+compiled :func:`gym_inventory.core.period.step`; everything a caller passes is checked
+by the env faces before, and everything the kernel is built from is checked here, so no
+numba typing error reaches a user.
 
 Each step writes a new record array, ``(batch, products, len(RECORD_FIELDS))``: the
 period's flows, money, profit and units in transit (:mod:`gym_inventory.core.fields`).
@@ -27,6 +28,9 @@ from gym_inventory.core.config import CouplingConfig, InventoryConfig
 from gym_inventory.core.fields import (
     FLOW_FIELDS,
     MONEY_FIELDS,
+    ORDERED,
+    P_FIXED_COST,
+    P_UNIT_COST,
     PROFIT,
     RECORD_FIELDS,
     price_table,
@@ -85,6 +89,9 @@ class InventoryKernel:
     pipeline : ndarray, shape (batch_size, n_products, max_lead_time + 1)
         Outstanding orders by arrival: ``pipeline[b, p, k]`` arrives at the start of the
         ``k``-th next period (``k = 0``: the next one; the last entry is always 0).
+    opening : ndarray, shape (batch_size, n_products)
+        Units of starting stock not yet paid for: ``initial_stock`` after a reset, bought
+        at ``unit_cost`` in the copy's next period (in its ``ordering`` money), then 0.
     record : ndarray, shape (batch_size, n_products, len(RECORD_FIELDS))
         The last period (zeros after a reset); a new array every step.
     prices : ndarray, shape (n_products, len(PRICE_FIELDS))
@@ -132,20 +139,23 @@ class InventoryKernel:
         self.on_hand = np.zeros((B, P))
         self.backlog = np.zeros((B, P))
         self.pipeline = np.zeros((B, P, R))
+        self.opening = np.zeros((B, P))
         self.record = np.zeros((B, P, len(RECORD_FIELDS)))
         self._all = np.ones(B, dtype=np.bool_)
         self._no_lead_u = np.zeros((B, P))
         self._compiled_args = (
             self.lead_cdf, self.capacity, self.prices, self.backlog_mode,
             self.coupling.shared_capacity, self.coupling.budget,
-            self.on_hand, self.backlog, self.pipeline,
+            self.on_hand, self.backlog, self.pipeline, self.opening,
         )  # fmt: skip
         self.reset()
 
     def reset(self, index: np.ndarray | slice | None = None) -> None:
-        """Reset the copies selected by ``index`` (all by default) to the initial state."""
+        """Reset the copies selected by ``index`` (all by default) to the initial state:
+        ``initial_stock`` on hand, to be paid for in their next period."""
         idx = slice(None) if index is None else index
         self.on_hand[idx] = self.initial_stock
+        self.opening[idx] = self.initial_stock
         self.backlog[idx] = 0.0
         self.pipeline[idx] = 0.0
         record = self.record.copy()  # (the last record may be in a caller's hands)
@@ -210,6 +220,12 @@ class InventoryKernel:
     def last(self, name: str) -> np.ndarray:
         """Field ``name`` of the last period (one of ``RECORD_FIELDS``), ``(batch, products)``."""
         return self.record[:, :, _RECORD_INDEX[name]]
+
+    def order_spend(self) -> np.ndarray:
+        """What the last period's orders cost, ``(batch,)``: the budget rule's measure,
+        the ``ordering`` money without the starting stock paid in a first period."""
+        ordered = self.record[:, :, ORDERED]
+        return ordered @ self.prices[:, P_UNIT_COST] + (ordered > 0) @ self.prices[:, P_FIXED_COST]
 
     def in_transit(self) -> np.ndarray:
         """Units ordered and not yet received, shape ``(batch, products)``."""

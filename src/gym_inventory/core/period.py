@@ -115,8 +115,10 @@ def period(b, p, order, lead, clearance, demand, room, backlog_mode, prices, sta
     prices : 2-D float array
         The price table (:data:`~gym_inventory.core.fields.PRICE_FIELDS` columns).
     state : tuple of arrays
-        ``(on_hand, backlog, pipeline)``, updated in place: ``pipeline[b, p, k]``
-        arrives at the start of the ``k``-th next period (``k = 0``: this one).
+        ``(on_hand, backlog, pipeline, opening)``, updated in place: ``pipeline[b, p,
+        k]`` arrives at the start of the ``k``-th next period (``k = 0``: this one);
+        ``opening[b, p]`` is the starting stock still to be paid for (``initial_stock``
+        after a reset, 0 once this period has charged it).
     record : 3-D float array
         ``record[b, p]`` receives the period (:data:`~gym_inventory.core.fields.
         RECORD_FIELDS`).
@@ -124,7 +126,7 @@ def period(b, p, order, lead, clearance, demand, room, backlog_mode, prices, sta
     (Arrays are indexed by ``b`` and ``p`` rather than passed as views of one copy:
     views made the batched step 1.7x slower.)
     """
-    on_hand, backlog, pipe = state
+    on_hand, backlog, pipe, opening = state
     R = pipe.shape[2]
     # 1) The order enters the pipeline (lead time 0: it arrives now); orders due arrive.
     pipe[b, p, lead] += order
@@ -156,10 +158,12 @@ def period(b, p, order, lead, clearance, demand, room, backlog_mode, prices, sta
     sold = to_backlog + served
     on_hand[b, p] = stock
     backlog[b, p] = waiting
-    # 5) Money, summed in MONEY_FIELDS order.
+    # 5) Money, summed in MONEY_FIELDS order. The starting stock is bought at unit cost
+    # in the first period after a reset (no fixed cost; ``ordered`` is the order alone).
     variable, fixed = ordering_cost(order, prices[p, P_UNIT_COST], prices[p, P_FIXED_COST])
     revenue = sold * prices[p, P_PRICE] + cleared * prices[p, P_CLEARANCE_PRICE]
-    ordering = variable + fixed
+    ordering = variable + fixed + opening[b, p] * prices[p, P_UNIT_COST]
+    opening[b, p] = 0.0
     holding = stock * prices[p, P_HOLDING_COST]
     penalty = (waiting if backlog_mode else lost) * prices[p, P_PENALTY_COST]
     disposal = disposed * prices[p, P_DISPOSAL_COST]
@@ -255,6 +259,7 @@ def step(
     on_hand,
     backlog,
     pipeline,
+    opening,
 ):
     """One period of every active copy of a batch of ``B`` copies of ``P`` products.
 
@@ -264,10 +269,12 @@ def step(
     rest is :meth:`InventoryKernel.compiled_args <gym_inventory.core.InventoryKernel.
     compiled_args>`: ``lead_cdf`` ``(P, R)``, ``capacity`` ``(P,)``, ``prices`` ``(P,
     len(PRICE_FIELDS))``, the mode and coupling numbers, then the state ``on_hand``,
-    ``backlog`` ``(B, P)`` and ``pipeline`` ``(B, P, R)``, updated in place.
+    ``backlog`` ``(B, P)``, ``pipeline`` ``(B, P, R)`` and ``opening`` ``(B, P)`` (the
+    starting stock not yet paid for), updated in place. The budget rule applies to the
+    orders only: the starting stock was bought before the episode.
     """
     B, P = order.shape
-    state = (on_hand, backlog, pipeline)
+    state = (on_hand, backlog, pipeline, opening)
     q = np.empty(P)
     lead = np.empty(P, dtype=np.int64)
     room = np.empty(P)

@@ -157,6 +157,15 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
     The hour's profit: revenue (``price`` × units sold + ``clearance_price`` × units
     cleared) minus ordering (``unit_cost`` × units ordered + ``fixed_cost`` if any),
     holding (``holding_cost`` × on hand at the end), penalty and disposal costs.
+
+    **The starting stock is bought.** The ``initial_stock`` units on hand at reset are
+    paid for at ``unit_cost`` in the first hour of every episode: that hour's
+    ``ordering`` includes ``initial_stock × unit_cost`` (1,250 with the defaults; no
+    ``fixed_cost`` for it; ``ordered`` and ``orders_placed`` count the agent's own order
+    only). So an episode's return is what the week earns on stock it paid for; stock
+    left at the end is not valued back. (With free starting units the default rules'
+    returns were about 7.4 per hour higher, above what the store earns in steady
+    state.) ``unit_cost=0`` or ``initial_stock=0`` charges nothing.
     ``info`` carries every term: ``revenue``, ``ordering``, ``holding``, ``penalty``,
     ``disposal``, ``profit`` and the quantities ``ordered``, ``orders_placed``,
     ``arrived``, ``received``, ``disposed``, ``cleared``, ``sold``, ``unmet``, ``lost``,
@@ -206,7 +215,10 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
 
     ## Version History
 
-    * v0: initial release (not frozen before gym-inventory 0.1.0).
+    * v0: initial release (not frozen before gym-inventory 0.1.0). Before 0.1.0 the
+      starting stock came free; since then the first hour's ``ordering`` charges
+      ``initial_stock × unit_cost`` (every episode return 1,250 lower with the defaults;
+      all else unchanged).
     """
 
     metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}

@@ -118,7 +118,7 @@ def periodic_step(order, clearance, active, record, stream_args, kernel_args, ti
     ended = advance(order, clearance, active, record, stream_args, kernel_args)
     for b in range(len(time)):
         time[b] += active[b]
-    on_hand, backlog, pipeline = kernel_args[-3:]
+    on_hand, backlog, pipeline, _opening = kernel_args[-4:]
     periodic_observation(on_hand, backlog, pipeline, backlog_mode, obs)
     return ended
 
@@ -235,7 +235,9 @@ _CARD = r"""## Description
     Minus the period's cost (see above). ``info`` carries the breakdown: ``ordering``,
     ``holding``, ``penalty``, ``disposal`` (costs, positive), ``revenue`` (0) and the
     quantities ``ordered``, ``arrived``, ``received``, ``sold``, ``unmet``, ``lost``,
-    ``backlog``, ``on_hand``, ``in_transit``, ``demand``.
+    ``backlog``, ``on_hand``, ``in_transit``, ``demand``. Starting stock is bought: with
+    ``initial_stock`` and ``unit_cost`` set, the first period's ``ordering`` includes
+    ``initial_stock × unit_cost`` (by default both are 0, so nothing is charged).
 
     ## Starting State
 

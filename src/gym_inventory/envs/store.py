@@ -171,6 +171,6 @@ def store_step(order, clearance, active, record, stream_args, kernel_args, time,
     and the demand averages, the observation."""
     ended = advance(order, clearance, active, record, stream_args, kernel_args)
     advance_clock(time, ema, record, alpha, active)
-    on_hand, backlog, pipeline = kernel_args[-3:]
+    on_hand, backlog, pipeline, _opening = kernel_args[-4:]
     store_observation(on_hand, backlog, pipeline, record, time, ema, features, obs)
     return ended

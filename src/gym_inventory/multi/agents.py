@@ -106,7 +106,8 @@ class Agents:
         """Every agent's observation into ``out`` ``(N, len(AGENT_OBS_FIELDS))``, from
         the model's state: its product's store entries, then the shared entries (the
         warehouse's stock and the units in transit over ``shared_capacity``, and the share
-        of the ``budget`` the last period's orders left: the record's ``ordering``)."""
+        of the ``budget`` the last period's orders left: :meth:`~gym_inventory.core.
+        InventoryKernel.order_spend`, which leaves out the starting stock)."""
         k = self.model.kernel
         out[:, :_OWN] = self.model.obs[0]
         cap, budget = self.coupling.shared_capacity, self.coupling.budget
@@ -116,7 +117,7 @@ class Agents:
         else:
             out[:, _WAREHOUSE] = out[:, _INBOUND] = 0.0
         if math.isfinite(budget) and budget > 0:
-            out[:, _BUDGET_LEFT] = max(0.0, 1.0 - k.last("ordering").sum() / budget)
+            out[:, _BUDGET_LEFT] = max(0.0, 1.0 - k.order_spend()[0] / budget)
         else:
             out[:, _BUDGET_LEFT] = 0.0 if budget == 0 else 1.0
 

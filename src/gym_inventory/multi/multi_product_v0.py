@@ -158,6 +158,11 @@ class MultiProductEnv(ParallelEnv):
     ``reward_mode="team"`` (default): every agent receives the hour's total profit of
     the store (a cooperative game). ``reward_mode="own"``: each agent receives its own
     product's profit (revenue minus ordering, holding, penalty and disposal costs).
+    As in ``Inventory-v0``, the starting stock is bought: each product's
+    ``initial_stock × unit_cost`` is part of its ``ordering`` in the first hour of every
+    episode (no fixed cost; ``ordered`` is the agent's own order). The ``budget`` limits
+    the agents' orders only, so that first hour's ``ordering`` may exceed it, and the
+    "budget left" observation leaves the starting stock out.
     With ``agent_info=True`` (default) each agent's ``info`` carries its product's
     breakdown with ``Inventory-v0``'s keys plus ``requested`` (units its action asked
     for, before the budget rule), built when first read (``infos`` is an
@@ -203,6 +208,9 @@ class MultiProductEnv(ParallelEnv):
       bundled Instacart sample's top products with their own hour-of-week profiles.
       Since the compiled kernel (gym-inventory 0.1.0.dev), arrivals serve the backlog
       before the capacity rules, so units for backlogged customers need no space.
+      Before 0.1.0 the starting stock also became paid for: the first hour's
+      ``ordering`` of each product includes ``initial_stock × unit_cost`` (rewards of
+      that hour lower by Σ ``initial_stock × unit_cost``; all else unchanged).
     """
 
     metadata = {

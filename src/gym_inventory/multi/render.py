@@ -43,7 +43,7 @@ def header(env: MultiProductEnv) -> str:
     cap, budget = env.coupling.shared_capacity, env.coupling.budget
     cap_s = f"{cap:g}" if math.isfinite(cap) else "inf"
     budget_s = f"{budget:g}" if math.isfinite(budget) else "inf"
-    spent = float(k.last("ordering").sum())
+    spent = float(k.order_spend()[0])
     return (
         f"t={env.time:4d} day {hour // HOURS_PER_DAY} {hour % HOURS_PER_DAY:02d}:00"
         f" | warehouse {k.on_hand.sum():g}/{cap_s} | spent {spent:g}/{budget_s}"

@@ -29,8 +29,6 @@ from gym_inventory.core.fields import (
     FLOW_FIELDS,
     MONEY_FIELDS,
     ORDERED,
-    P_FIXED_COST,
-    P_UNIT_COST,
     PROFIT,
     RECORD_FIELDS,
     price_table,
@@ -224,8 +222,8 @@ class InventoryKernel:
     def order_spend(self) -> np.ndarray:
         """What the last period's orders cost, ``(batch,)``: the budget rule's measure,
         the ``ordering`` money without the starting stock paid in a first period."""
-        ordered = self.record[:, :, ORDERED]
-        return ordered @ self.prices[:, P_UNIT_COST] + (ordered > 0) @ self.prices[:, P_FIXED_COST]
+        orders = np.ascontiguousarray(self.record[:, :, ORDERED])
+        return np.array([sum(period.spend(copy, self.prices)) for copy in orders])
 
     def in_transit(self) -> np.ndarray:
         """Units ordered and not yet received, shape ``(batch, products)``."""

@@ -89,8 +89,8 @@ class PeriodicModel(KernelModel):
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
     ) -> bool:
         return periodic_step(
-            order, clearance, active, record, *self._advance_args, self.time,
-            self.kernel.backlog_mode, self.obs,
+            order, clearance, active, record, self.time, self.kernel.backlog_mode, self.obs,
+            *self._advance_args,
         )  # fmt: skip
 
     def observe(self) -> None:
@@ -111,14 +111,14 @@ class PeriodicModel(KernelModel):
 
 
 @njit(cache=True)
-def periodic_step(order, clearance, active, record, stream_args, kernel_args, time,
-                  backlog_mode, obs):  # fmt: skip
+def periodic_step(order, clearance, active, record, time, backlog_mode, obs,
+                  *advance_args):  # fmt: skip
     """One step of a benchmark variant: :func:`~gym_inventory.envs.model.advance`, the
     clock, the observation."""
-    ended = advance(order, clearance, active, record, stream_args, kernel_args)
+    ended = advance(order, clearance, active, record, *advance_args)
     for b in range(len(time)):
         time[b] += active[b]
-    on_hand, backlog, pipeline, _opening = kernel_args[-4:]
+    on_hand, backlog, pipeline, _opening = advance_args[-4:]
     periodic_observation(on_hand, backlog, pipeline, backlog_mode, obs)
     return ended
 

@@ -152,8 +152,8 @@ class HourlyStoreModel(KernelModel):
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
     ) -> bool:
         return store_step(
-            order, clearance, active, record, *self._advance_args, self.time, self.ema,
-            self._alpha, self._features, self.obs,
+            order, clearance, active, record, self.time, self.ema, self._alpha,
+            self._features, self.obs, *self._advance_args,
         )  # fmt: skip
 
     def observe(self) -> None:
@@ -165,12 +165,12 @@ class HourlyStoreModel(KernelModel):
 
 
 @njit(cache=True)
-def store_step(order, clearance, active, record, stream_args, kernel_args, time, ema, alpha,
-               features, obs):  # fmt: skip
+def store_step(order, clearance, active, record, time, ema, alpha, features, obs,
+               *advance_args):  # fmt: skip
     """One step of the hourly store: :func:`~gym_inventory.envs.model.advance`, the clock
     and the demand averages, the observation."""
-    ended = advance(order, clearance, active, record, stream_args, kernel_args)
+    ended = advance(order, clearance, active, record, *advance_args)
     advance_clock(time, ema, record, alpha, active)
-    on_hand, backlog, pipeline, _opening = kernel_args[-4:]
+    on_hand, backlog, pipeline, _opening = advance_args[-4:]
     store_observation(on_hand, backlog, pipeline, record, time, ema, features, obs)
     return ended

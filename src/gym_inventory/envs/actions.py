@@ -87,8 +87,8 @@ class Actions:
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, got {actions!r}"
             )
-        bad = (a < 0) | (a >= n)
-        if bad.any():
+        if a.size and (a.min() < 0 or a.max() >= n):
+            bad = (a < 0) | (a >= n)
             raise ActionError(
                 f"action must be an int in [0, {n - 1}] for action_mode={mode!r}, "
                 f"got {a[bad].flat[0]!r}"

@@ -22,6 +22,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from gym_inventory.core.config import check_int
+from gym_inventory.core.fields import RECORD_FIELDS
 from gym_inventory.envs.inventory import HISTORY_ROWS
 from gym_inventory.errors import ActionTypeError, ConfigError, ConfigTypeError
 
@@ -144,7 +145,6 @@ class InventoryVectorEnv(VectorEnv):
         self._started = False
         # What rgb_array draws: each copy's last HISTORY_ROWS periods.
         self._histories = [deque(maxlen=HISTORY_ROWS) for _ in range(B)]
-        self._mask_keys: dict[str, str] = {}  # info key -> its mask's key ("_" + key)
 
     # ------------------------------------------------------------------ API
     def reset(
@@ -304,12 +304,11 @@ class InventoryVectorEnv(VectorEnv):
         mask = np.ones(self.num_envs, dtype=bool) if live is None else live
         if not mask.any():  # every copy was reset: an empty info, as SyncVectorEnv's
             return {}
-        values = {key: value[:, 0] for key, value in self.model.batch_info().items()}
-        masks = self._mask_keys
+        record = self.model.kernel.record  # (a new array each step: its views stay valid)
         info: dict[str, Any] = {}
-        for key, value in values.items():
-            info[key] = value
-            info[masks.get(key) or masks.setdefault(key, "_" + key)] = mask
+        for i, (key, mask_key) in enumerate(_INFO_KEYS):
+            info[key] = record[:, 0, i]
+            info[mask_key] = mask
         return info
 
     def _same_step_reset(self, info: dict[str, Any]) -> np.ndarray:
@@ -337,6 +336,10 @@ class InventoryVectorEnv(VectorEnv):
         row = self.env_cls.history_row
         for b in members:
             self._histories[b].append(row(self.model, b))
+
+
+#: Each info key (the record's fields, in order) and the key of its mask.
+_INFO_KEYS = tuple((key, "_" + key) for key in RECORD_FIELDS)
 
 
 def vector_entry_point(env_entry_point: str) -> Callable[..., InventoryVectorEnv]:

@@ -66,8 +66,9 @@ __all__ = [
 @njit(cache=True, inline="always")
 def ordering_cost(order, unit_cost, fixed_cost):
     """What ordering ``order`` units costs: ``(variable, fixed)``, the variable part
-    ``unit_cost`` per unit, the fixed part ``fixed_cost`` when anything is ordered."""
-    return order * unit_cost, (fixed_cost if order > 0.0 else 0.0)
+    ``unit_cost`` per unit, the fixed part ``fixed_cost`` when anything is ordered.
+    Numbers or NumPy arrays (which broadcast), from compiled code or from Python."""
+    return order * unit_cost, fixed_cost * (order > 0.0)
 
 
 @njit(cache=True)

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.core.config import check_int
+from gym_inventory.core.period import ordering_cost
 from gym_inventory.envs.store import HourlyStoreModel
 from gym_inventory.errors import ConfigError
 from gym_inventory.evaluation import ci95_half_width
@@ -174,12 +175,8 @@ class CoupledBaseStockRule(BaseStockRule):
         ip = inventory_position(obs)
         rank = np.argsort(ip / np.maximum(self.levels, 1.0), axis=-1, kind="stable")
         qs = np.take_along_axis(q, rank, axis=-1)
-        cost = np.take_along_axis(
-            np.broadcast_to(self.unit_cost, q.shape) * q
-            + np.broadcast_to(self.fixed_cost, q.shape) * (q > 0),
-            rank,
-            axis=-1,
-        )
+        variable, fixed = ordering_cost(q, self.unit_cost, self.fixed_cost)
+        cost = np.take_along_axis(variable + fixed, rank, axis=-1)
         keep = np.cumsum(cost, axis=-1) <= self.budget
         if math.isfinite(self.shared_capacity):
             committed = (obs[..., 0] + obs[..., 1]).sum(axis=-1, keepdims=True)

@@ -283,3 +283,23 @@ def test_conservation_and_bounds(cfgs, shared, budget, seed, steps):
         )
         np.testing.assert_array_equal(f["in_transit"], k.in_transit())
         np.testing.assert_array_equal(f["received"], f["arrived"] - f["disposed"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(order=np.zeros((3, 1))), r"order must be numbers of shape \(2, 1\)"),
+        (dict(demand="five"), "demand must be numbers"),
+        (dict(active=np.ones(3, dtype=bool)), r"active must be a bool array of shape \(2,\)"),
+        (dict(active=np.ones(2)), "active must be a bool array"),
+    ],
+)
+def test_step_rejects_bad_arrays_before_the_compiled_code(kwargs, message):
+    k = InventoryKernel(InventoryConfig(initial_stock=3), 2)
+    args = dict(order=np.zeros((2, 1)), clearance=0.0, demand=np.ones((2, 1)))
+    before = (k.on_hand.copy(), k.record.copy())
+    with pytest.raises(ValueError, match=message):
+        k.step(**{**args, **kwargs})
+    assert np.array_equal(before[0], k.on_hand) and np.array_equal(before[1], k.record)
+    k.step(**args)  # numbers broadcast: a scalar clearance is fine
+    assert k.on_hand.tolist() == [[2.0], [2.0]]

@@ -4,10 +4,10 @@
 ``n_products`` products (on hand, backlog, the pipeline of outstanding orders, the
 starting stock not yet paid for) and the constants of the period (lead-time
 distributions, capacities, the price table, the coupling rules).
-:meth:`InventoryKernel.step` validates nothing and changes the state through the
-compiled :func:`gym_inventory.core.period.step`; everything a caller passes is checked
-by the env faces before, and everything the kernel is built from is checked here, so no
-numba typing error reaches a user.
+:meth:`InventoryKernel.step` checks its arrays' shapes and types, then changes the
+state through the compiled :func:`gym_inventory.core.period.step`; everything the kernel
+is built from is checked here, so no numba typing error reaches a user. (The env faces
+step through their model's compiled step, on arrays the model owns and fills itself.)
 
 Each step writes a new record array, ``(batch, products, len(RECORD_FIELDS))``: the
 period's flows, money, profit and units in transit (:mod:`gym_inventory.core.fields`).
@@ -191,8 +191,12 @@ class InventoryKernel:
         ).values()
         if active is None:
             active = self._all
-        elif not (isinstance(active, np.ndarray) and active.dtype == np.bool_):
-            raise ValueError("active must be a bool array of shape (batch,)")
+        elif not (
+            isinstance(active, np.ndarray)
+            and active.dtype == np.bool_
+            and active.shape == (self.batch_size,)
+        ):
+            raise ValueError(f"active must be a bool array of shape ({self.batch_size},)")
         record = np.empty_like(self.record)
         period.step(order, clearance, demand, lead_u, active, record, *self.compiled_args())
         self.record = record

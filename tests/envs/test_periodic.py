@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gym_inventory
+from gym_inventory.core.fields import PROFIT
 from gym_inventory.demand import PoissonDemand
 from gym_inventory.envs.periodic import InventoryBackorderEnv, InventoryLostSalesEnv
 from gym_inventory.errors import ActionError, ConfigError
@@ -72,7 +73,7 @@ def test_single_env_equals_member_of_batched_model(env_id):
     batch_obs, batch_rew = [], []
     for t in range(T):
         a = model.check_actions(acts[t][:, None], (B, 1))
-        batch_rew.append(model.step(*model.decode(a))[:, 0].copy())
+        batch_rew.append(model.step(*model.decode(a))[:, 0, PROFIT].copy())
         batch_obs.append(model.obs[:, 0].astype(np.float32))
     for i in (0, B - 1):
         env = cls(lead_time=3)

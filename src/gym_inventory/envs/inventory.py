@@ -10,7 +10,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from gym_inventory.core.fields import RECORD_FIELDS
+from gym_inventory.core.fields import PROFIT, RECORD_FIELDS
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import HourlyStoreModel, split_kwargs
 from gym_inventory.errors import ArgumentError, ConfigError
@@ -342,8 +342,9 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
             decoded = self._decode(action)
         model = self.model
         model.order[0, 0], model.clearance[0, 0] = decoded
-        reward = model.step(model.order, model.clearance).item()
-        info = dict(zip(RECORD_FIELDS, model.kernel.record.ravel().tolist(), strict=True))
+        record = model.step(model.order, model.clearance).tolist()[0][0]
+        info = dict(zip(RECORD_FIELDS, record, strict=False))  # (one value per field)
+        reward = record[PROFIT]
         if self.render_mode == "rgb_array":
             self._record()
         return self._obs.copy(), reward, False, False, info

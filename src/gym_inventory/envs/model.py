@@ -27,7 +27,7 @@ from numba import njit
 
 from gym_inventory.core import period
 from gym_inventory.core.config import CouplingConfig, InventoryConfig
-from gym_inventory.core.fields import PROFIT, RECORD_FIELDS
+from gym_inventory.core.fields import RECORD_FIELDS
 from gym_inventory.core.kernel import InventoryKernel
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.stream import DemandStream, take_period
@@ -72,7 +72,9 @@ class BatchedModel(Protocol):
     def reset(self, rngs: Sequence[np.random.Generator], index: Any = None) -> np.ndarray: ...
     def step(
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray | None = None
-    ) -> np.ndarray: ...
+    ) -> np.ndarray:
+        """One period of the active copies; returns the new record ``(B, P, fields)``."""
+
     def info(self, b: int = 0, p: int = 0) -> dict[str, float]: ...
     def batch_info(self) -> dict[str, np.ndarray]: ...
 
@@ -169,8 +171,9 @@ class KernelModel:
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray | None = None
     ) -> np.ndarray:
         """Advance the active copies (all by default) one period with decoded
-        ``(order, clearance)`` (float64 ``(B, P)``); returns the period's profit ``(B, P)``
-        (a view of the kernel's new record). :attr:`obs` holds the new observations."""
+        ``(order, clearance)`` (float64 ``(B, P)``); returns the kernel's new record
+        ``(B, P, len(RECORD_FIELDS))`` (the profit is ``record[:, :, PROFIT]``).
+        :attr:`obs` holds the new observations."""
         if order is not self.order or clearance is not self.clearance:
             order, clearance = self.kernel.checked(order=order, clearance=clearance).values()
         if active is None:
@@ -179,7 +182,7 @@ class KernelModel:
         if self._compiled_step(order, clearance, active, record):
             self.stream.refill_ended()
         self.kernel.record = record
-        return record[:, :, PROFIT]
+        return record
 
     def _reset_extra(self, index: Any) -> None:
         """Reset a family's own state of the copies in ``index`` (none by default)."""

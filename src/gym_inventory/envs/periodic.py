@@ -84,14 +84,13 @@ class PeriodicModel(KernelModel):
         self.params = StoreParams(action_mode="quantity", max_order=max_order)
         actions = Actions("quantity", 1, 1, max_order)
         super().__init__([config], [source], actions, batch_size)
+        #: What :func:`periodic_step` takes after the per-step arguments.
+        self._step_args = (self.time, self.kernel.backlog_mode, self.obs, *self._advance_args)
 
     def _compiled_step(
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
     ) -> bool:
-        return periodic_step(
-            order, clearance, active, record, self.time, self.kernel.backlog_mode, self.obs,
-            *self._advance_args,
-        )  # fmt: skip
+        return periodic_step(order, clearance, active, record, *self._step_args)
 
     def observe(self) -> None:
         k = self.kernel

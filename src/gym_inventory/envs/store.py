@@ -133,6 +133,15 @@ class HourlyStoreModel(KernelModel):
         self._mean_demand = np.array([s.mean(week).mean() for s in sources])
         #: The two demand moving averages (short, long) of every copy and product.
         self.ema = np.zeros((batch_size, len(sources), 2))
+        #: What :func:`store_step` takes after the per-step arguments.
+        self._step_args = (
+            self.time,
+            self.ema,
+            self._alpha,
+            self._features,
+            self.obs,
+            *self._advance_args,
+        )
 
     def observation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds of one product's observation, float32 arrays."""
@@ -151,10 +160,7 @@ class HourlyStoreModel(KernelModel):
     def _compiled_step(
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
     ) -> bool:
-        return store_step(
-            order, clearance, active, record, self.time, self.ema, self._alpha,
-            self._features, self.obs, *self._advance_args,
-        )  # fmt: skip
+        return store_step(order, clearance, active, record, *self._step_args)
 
     def observe(self) -> None:
         k = self.kernel

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.core.config import check_int
+from gym_inventory.core.fields import PROFIT
 from gym_inventory.core.period import ordering_cost
 from gym_inventory.envs.store import HourlyStoreModel
 from gym_inventory.errors import ConfigError
@@ -208,7 +209,7 @@ def simulate_profit(
         for _ in range(horizon):
             actions = model.check_actions(policy(model.obs), (B, P))
             order, clearance = model.decode(actions)
-            total += model.step(order, clearance)
+            total += model.step(order, clearance)[:, :, PROFIT]
     return total / episodes
 
 

@@ -31,6 +31,7 @@ from gymnasium.error import ResetNeeded
 from gymnasium.utils import seeding
 
 from gym_inventory.core.config import InventoryConfig, check_int
+from gym_inventory.core.fields import PROFIT
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import HourlyStoreModel, StoreParams
 from gym_inventory.errors import ActionError, ConfigError, require
@@ -384,7 +385,7 @@ class MultiProductEnv(ParallelEnv):
         model = self.model
         order, clearance = model.decode(a[None])  # (the model's batch of one copy)
         np.copyto(self._requested, order[0])  # (the model's buffer: reused next step)
-        profit = model.step(order, clearance)[0]
+        profit = model.step(order, clearance)[0, :, PROFIT]
         if self.reward_mode == "team":
             self._rewards.fill(profit.sum())
         else:

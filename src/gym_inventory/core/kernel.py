@@ -64,7 +64,7 @@ def _batch_array(name: str, x: object, shape: tuple[int, int]) -> np.ndarray:
     try:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
     except (ValueError, TypeError):
-        raise ValueError(f"{name} must be numbers of shape {shape}, got {x!r}") from None
+        raise ConfigError(f"{name} must be numbers of shape {shape}, got {x!r}") from None
 
 
 class InventoryKernel:
@@ -184,27 +184,32 @@ class InventoryKernel:
         """
         if lead_u is None or not self.stochastic_lead_time:
             if self.stochastic_lead_time:
-                raise ValueError("lead_u is required with stochastic lead times")
+                raise ConfigError("lead_u is required with stochastic lead times")
             lead_u = self._no_lead_u
         order, clearance, demand, lead_u = self.checked(
             order=order, clearance=clearance, demand=demand, lead_u=lead_u
         ).values()
-        if active is None:
-            active = self._all
-        elif not (
-            isinstance(active, np.ndarray)
-            and active.dtype == np.bool_
-            and active.shape == (self.batch_size,)
-        ):
-            raise ValueError(f"active must be a bool array of shape ({self.batch_size},)")
+        active = self.active_mask(active)
         record = np.empty_like(self.record)
         period.step(order, clearance, demand, lead_u, active, record, *self.compiled_args())
         self.record = record
         return record
 
+    def active_mask(self, active: np.ndarray | None) -> np.ndarray:
+        """``active`` checked as a bool array of shape ``(batch,)`` (all copies for None)."""
+        if active is None:
+            return self._all
+        if not (
+            isinstance(active, np.ndarray)
+            and active.dtype == np.bool_
+            and active.shape == (self.batch_size,)
+        ):
+            raise ConfigError(f"active must be a bool array of shape ({self.batch_size},)")
+        return active
+
     def checked(self, **arrays: object) -> dict[str, np.ndarray]:
         """Each of ``arrays`` as a C-contiguous float64 ``(batch, products)`` array
-        (numbers broadcast); a ``ValueError`` naming the first that is not numbers of that
+        (numbers broadcast); a ``ConfigError`` naming the first that is not numbers of that
         shape (so no typing error of the compiled code reaches a user)."""
         shape = self.on_hand.shape
         return {name: _batch_array(name, x, shape) for name, x in arrays.items()}

@@ -1,8 +1,8 @@
-"""``InventoryVectorEnv``: many copies of an inventory env stepped by one kernel call.
+"""``InventoryVectorEnv``: many copies of an inventory env stepped by one compiled call.
 
 The vector env is generic over the single env class: it asks the class for the batched
-model behind it (``env_cls.make_model(num_envs, **env_kwargs)``, see the Notes of
-:class:`~gym_inventory.envs.StoreModel` for the interface) and steps all copies at once,
+model behind it (``env_cls.make_model(num_envs, **env_kwargs)``, a
+:class:`~gym_inventory.envs.BatchedModel`) and steps all copies at once,
 so there is no Python loop over the copies in :meth:`InventoryVectorEnv.step` and no
 second copy of the dynamics.
 """
@@ -54,9 +54,8 @@ class InventoryVectorEnv(VectorEnv):
     env_cls : type or str
         The single env class (or ``"module:Class"``). It must offer
         ``make_model(batch_size, **env_kwargs)``, the batched single-product model behind
-        it (the interface in the Notes of :class:`~gym_inventory.envs.StoreModel`; without
-        ``batch_info()`` the info is built copy by copy, slowly), whose defaults are those
-        of ``env_cls.__init__``;
+        it (a :class:`~gym_inventory.envs.BatchedModel`), whose defaults are those of
+        ``env_cls.__init__``;
         rendering uses its ``ansi_frame(model, b)``, ``history_row(model, b)`` and
         ``rgb_frame(model, history)`` (as :class:`~gym_inventory.envs.InventoryEnv` has).
     num_envs : int

@@ -76,3 +76,22 @@ def test_boundary_config_keeps_observations_in_space_and_rewards_finite(env_id):
         obs, reward, *_ = env.step(env.action_space.sample())
         assert env.observation_space.contains(obs) and np.isfinite(obs).all()
         assert math.isfinite(reward) and reward < -1e214  # holding 1e15 units at 1e200
+
+
+@pytest.mark.parametrize(
+    ("env_id", "kwargs", "field"),
+    [
+        ("InventoryLostSales-v0", dict(max_order=10**16), "max_order"),
+        ("InventoryLostSales-v0", dict(demand_mean=1e16), "demand_mean"),
+        ("Inventory-v0", dict(action_mode="quantity", max_order=10**16), "max_order"),
+        ("Inventory-v0", dict(order_quantity=10**16), "order_quantity"),
+        ("Inventory-v0", dict(clearance_quantity=10**16), "clearance_quantity"),
+    ],
+)
+def test_env_quantities_beyond_the_limit_are_refused(env_id, kwargs, field):
+    import gymnasium as gym
+
+    import gym_inventory  # noqa: F401  (registers the ids)
+
+    with pytest.raises(ConfigError, match=rf"{field} must be .*<= 1"):
+        gym.make(env_id, **kwargs)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from gym_inventory.core.config import InventoryConfig, check_int, check_real
+from gym_inventory.core.config import MAX_QUANTITY, InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
 from gym_inventory.envs.actions import Actions
@@ -160,7 +160,7 @@ class _PeriodicEnv(InventoryEnv):
         config = InventoryConfig(backlog=cls.BACKLOG, **kwargs)
         if demand is None and demand_kwargs is None:
             mean = 5.0 if demand_mean is None else demand_mean
-            demand = PoissonDemand(check_real("demand_mean", mean))
+            demand = PoissonDemand(check_real("demand_mean", mean, high=MAX_QUANTITY))
         elif demand_mean is not None:
             raise ConfigError(
                 "demand_mean only applies to the default Poisson demand (demand=None)"
@@ -168,7 +168,7 @@ class _PeriodicEnv(InventoryEnv):
         else:
             demand = resolve_demand(demand, demand_kwargs)  # the same rules as Inventory-v0
         max_order = default_max_order(demand) if max_order is None else max_order
-        max_order = check_int("max_order", max_order, low=1)
+        max_order = check_int("max_order", max_order, low=1, high=int(MAX_QUANTITY))
         return PeriodicModel(config, demand, max_order, batch_size)
 
     def _render_ansi(self) -> str:

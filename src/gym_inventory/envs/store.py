@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from gym_inventory.core.calendar import HOURS_PER_WEEK
-from gym_inventory.core.config import CouplingConfig, InventoryConfig, check_int
+from gym_inventory.core.config import MAX_QUANTITY, CouplingConfig, InventoryConfig, check_int
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.actions import ACTION_MODES, Actions
 from gym_inventory.envs.model import UNBOUNDED, KernelModel, advance
@@ -33,6 +33,8 @@ from gym_inventory.errors import ConfigError
 __all__ = ["HourlyStoreModel", "StoreParams", "split_kwargs"]
 
 _OBS = {n: i for i, n in enumerate(STORE_OBS_FIELDS)}
+#: Most units one action may order or clear (every stock stays exact in float64).
+_MAX_UNITS = int(MAX_QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,18 @@ class StoreParams:
                 f"action_mode must be one of {ACTION_MODES}, got {self.action_mode!r}"
             )
         object.__setattr__(
-            self, "order_quantity", check_int("order_quantity", self.order_quantity, low=1)
+            self,
+            "order_quantity",
+            check_int("order_quantity", self.order_quantity, low=1, high=_MAX_UNITS),
         )
         object.__setattr__(
             self,
             "clearance_quantity",
-            check_int("clearance_quantity", self.clearance_quantity, low=1),
+            check_int("clearance_quantity", self.clearance_quantity, low=1, high=_MAX_UNITS),
         )
-        object.__setattr__(self, "max_order", check_int("max_order", self.max_order, low=1))
+        object.__setattr__(
+            self, "max_order", check_int("max_order", self.max_order, low=1, high=_MAX_UNITS)
+        )
         object.__setattr__(
             self,
             "start_hour",

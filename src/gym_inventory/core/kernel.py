@@ -23,7 +23,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gym_inventory.core import period
 from gym_inventory.core.config import CouplingConfig, InventoryConfig
 from gym_inventory.core.fields import (
     FLOW_FIELDS,
@@ -33,6 +32,8 @@ from gym_inventory.core.fields import (
     RECORD_FIELDS,
     price_table,
 )
+from gym_inventory.core.period import spend
+from gym_inventory.core.period import step as step_period
 from gym_inventory.errors import ConfigError
 
 __all__ = ["FLOW_FIELDS", "MONEY_FIELDS", "RECORD_FIELDS", "InventoryKernel"]
@@ -191,7 +192,7 @@ class InventoryKernel:
         ).values()
         active = self.active_mask(active)
         record = np.empty_like(self.record)
-        period.step(order, clearance, demand, lead_u, active, record, *self.compiled_args())
+        step_period(order, clearance, demand, lead_u, active, record, *self.compiled_args())
         self.record = record
         return record
 
@@ -232,7 +233,7 @@ class InventoryKernel:
         """What the last period's orders cost, ``(batch,)``: the budget rule's measure,
         the ``ordering`` money without the starting stock paid in a first period."""
         orders = np.ascontiguousarray(self.record[:, :, ORDERED])
-        return np.array([sum(period.spend(copy, self.prices)) for copy in orders])
+        return np.array([sum(spend(copy, self.prices)) for copy in orders])
 
     def in_transit(self) -> np.ndarray:
         """Units ordered and not yet received, shape ``(batch, products)``."""

@@ -284,6 +284,9 @@ def best_reorder(
     if B.p * B.mu < best - 1e-12:  # s < 0: never order, lose everything
         best, arg = B.p * B.mu, (-1, 1)
     limit = min(view.max_order, level_limit(view))
+    W0 = B.reorder_holding(0, limit, limit)  # s = 0 at the largest allowed order
+    if not _prunes(float(B.eta[1]) + min(B.p * B.mu, B.c * B.mu + W0), best):
+        return None  # the s = 0 loop cannot close in time: give up before evaluating
     s = 0
     while not _prunes(float(B.eta[s + 1]) + min(B.p, B.c) * B.mu, best):
         x = s + 1 if kind == "SS" else 1  # S (or Q)

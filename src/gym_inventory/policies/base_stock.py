@@ -72,3 +72,20 @@ class CappedBaseStock(Policy):
         return SearchSpace(
             (S0, min(r0, view.max_order)), (0, 1), (view.level_cap(), view.max_order)
         )
+
+    @classmethod
+    def exact_search(cls, view: EnvView) -> tuple[tuple[int, int], int] | None:
+        """Lost sales with :math:`L \\ge 1`: every :math:`(S, r)` whose lower bound is below
+        the best cost found, from the local search's result; the bounds and why they hold
+        are in :mod:`gym_inventory.policies.family_search`. ``None`` (local search only)
+        elsewhere, or where the bounds do not close."""
+        from gym_inventory.policies import family_search as fs
+
+        if not fs.lost_sales_L(view):
+            return None
+        ev = fs.ChainEvaluator(view)
+        start, value, n = fs.incumbent(cls, view, ev)
+        found = fs.best_capped(
+            view, lambda S, r: cls(S, r, env_id=view.env_id, **view.env_kwargs), start, value
+        )
+        return None if found is None else (found[0], n + found[2])

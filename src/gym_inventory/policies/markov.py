@@ -103,6 +103,7 @@ def relative_value_iteration(
     *,
     tol: float = 1e-9,
     max_iter: int = 100_000,
+    stop_above: float | None = None,
 ) -> RVIResult:
     """Average-cost relative value iteration, vectorised.
 
@@ -119,6 +120,9 @@ def relative_value_iteration(
         Stop when ``max(TV - V) - min(TV - V) <= tol * max(1, |g|)``; in (0, 1).
     max_iter : int
         Raise :class:`ConfigError` if not converged by then (e.g. a periodic chain).
+    stop_above : float, optional
+        Also stop as soon as the lower bound ``min(TV - V)`` exceeds it (a candidate
+        that is provably worse than a known cost; the result's ``lower`` says so).
     """
     tol = check_tol(tol)
     t0 = time.perf_counter()
@@ -132,7 +136,7 @@ def relative_value_iteration(
         d = TV - V
         lo, hi = float(d.min()), float(d.max())
         V = TV - TV[0]
-        if hi - lo <= tol * max(1.0, abs(hi)):
+        if hi - lo <= tol * max(1.0, abs(hi)) or (stop_above is not None and lo > stop_above):
             break
     else:
         raise ConfigError(
@@ -291,13 +295,14 @@ class ChainSpace:
         return out
 
     # -------------------------------------------------------- transitions
-    def rows(self, actions: np.ndarray | None = None):
+    def rows(self, actions: np.ndarray | None = None, states: np.ndarray | None = None):
         """Transition matrix and costs of (state, action) rows.
 
         ``actions=None`` gives every feasible action of every state (the position after
         ordering at most ``max_position``, the order at most ``max_order``), rows grouped
         by state with actions ascending; otherwise one row per state with the given
-        action. Returns ``(P, cost, state_of_row, action_of_row, seg_starts)``.
+        action (per state of ``states``, state indices, if given: rows of part of the
+        chain). Returns ``(P, cost, state_of_row, action_of_row, seg_starts)``.
         """
         pos = self.position()
         if actions is None:
@@ -312,7 +317,7 @@ class ChainSpace:
             s = np.repeat(np.arange(self.n_states), n_act)
             a = np.arange(total) - np.repeat(seg_starts, n_act)
         else:
-            s = np.arange(self.n_states)
+            s = np.arange(self.n_states) if states is None else np.asarray(states, np.int64)
             a = np.asarray(actions, dtype=np.int64)
             seg_starts = None
         order_cost = self.c * a + self.K * (a > 0)

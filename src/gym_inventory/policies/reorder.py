@@ -9,6 +9,7 @@ import numpy as np
 
 from gym_inventory.core.config import check_int
 from gym_inventory.errors import ConfigError
+from gym_inventory.policies import family_search as fs
 from gym_inventory.policies.base import EnvView, Policy
 from gym_inventory.policies.renewal import best_s_Q, best_s_S, renewal_model
 from gym_inventory.policies.tuning import SearchSpace
@@ -22,6 +23,15 @@ def _eoq(view: EnvView) -> int:
     mean = view.mean_demand()
     h = max(cfg.holding_cost, 1e-9)
     return max(1, round(max(mean, math.sqrt(2 * cfg.fixed_cost * mean / h))))
+
+
+def _exact_lost(cls, view: EnvView, kind: str) -> tuple[tuple[int, int], int] | None:
+    ev = fs.ChainEvaluator(view)
+    start, value, n = fs.incumbent(cls, view, ev)
+    found = fs.best_reorder(
+        view, lambda a, b: cls(a, b, env_id=view.env_id, **view.env_kwargs), start, value, kind
+    )
+    return None if found is None else (found[0], n + found[2])
 
 
 class SS(Policy):
@@ -61,13 +71,23 @@ class SS(Policy):
         S0 = view.base_level()
         q = _eoq(view) if view.config.fixed_cost > 0 else 1
         hi = view.level_cap()
-        # searched as (s, S - s) so that moving s moves S along
-        return SearchSpace((S0 - 1, q), (-hi, 1), (hi, hi), decode=lambda x: (x[0], x[0] + x[1]))
+        # searched as (s, S - s) so that moving s moves S along; S >= 0
+        return SearchSpace(
+            (S0 - 1, q),
+            (-hi, 1),
+            (hi, hi),
+            valid=lambda x: x[0] + x[1] >= 0,
+            decode=lambda x: (x[0], x[0] + x[1]),
+        )
 
     @classmethod
     def exact_search(cls, view: EnvView) -> tuple[tuple[int, int], int] | None:
         """Every :math:`(s, S)` inside Zheng & Federgruen's (1991) bounds, by the renewal
-        formula (backorders with any fixed lead time; lost sales with :math:`L = 0`)."""
+        formula (backorders with any fixed lead time; lost sales with :math:`L = 0`); lost
+        sales with :math:`L \\ge 1`: every :math:`(s, S)` whose lower bound is below the best
+        cost found, on the exact chain (:mod:`gym_inventory.policies.family_search`)."""
+        if fs.lost_sales_L(view):
+            return _exact_lost(cls, view, "SS")
         model = renewal_model(view)
         found = None if model is None else best_s_S(model)
         return None if found is None else ((found[0], found[1]), found[3])
@@ -118,9 +138,13 @@ class SQ(Policy):
     def exact_search(cls, view: EnvView) -> tuple[tuple[int, int], int] | None:
         """Backorders: every :math:`Q` and the best :math:`s` for it, by the uniform
         distribution of the position after ordering (stops once :math:`Q` provably
-        cannot improve)."""
+        cannot improve). Lost sales with :math:`L \\ge 1`: every :math:`(s, Q)` whose lower
+        bound is below the best cost found, on the exact chain
+        (:mod:`gym_inventory.policies.family_search`)."""
         if view.action_mode == "order_hold_clear":
             return None
+        if fs.lost_sales_L(view):
+            return _exact_lost(cls, view, "SQ")
         model = renewal_model(view)
         found = None if model is None else best_s_Q(model, view.max_order)
         return None if found is None else ((found[0], found[1]), found[3])

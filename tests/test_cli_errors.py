@@ -135,7 +135,22 @@ def test_instacart_cr_only_line_ends_are_one_line_naming_the_data(tmp_path, caps
     (tmp_path / "orders.csv").write_bytes(text.replace(b"\n", b"\r"))
     assert main(["instacart", "summary", str(tmp_path), "--no-heatmap"]) == 1
     out, line = _one_line_error(capsys, "instacart")
-    assert str(tmp_path) in line and "line ends must be LF or CRLF" in line and out == ""
+    assert str(tmp_path / "orders.csv") in line and "CR-only line ends" in line and out == ""
+
+
+def test_the_loader_names_the_file_of_an_encrypted_entry_or_cr_only_lines(tmp_path):
+    pytest.importorskip("pyarrow")
+    from gym_inventory.demand.instacart import load_counts
+    from gym_inventory.errors import DataError
+
+    archive = _encrypted_zip(tmp_path / "instacart.zip")
+    with pytest.raises(DataError, match=r"instacart\.zip!orders\.csv: 'orders\.csv' is encrypted"):
+        load_counts(archive, cache=False)
+    text = gzip.decompress((DATA_DIR / "orders.csv.gz").read_bytes())
+    (tmp_path / "cr").mkdir()
+    (tmp_path / "cr" / "orders.csv").write_bytes(text.replace(b"\n", b"\r"))
+    with pytest.raises(DataError, match=r"orders\.csv has CR-only line ends"):
+        load_counts(tmp_path / "cr", cache=False)
 
 
 @pytest.mark.parametrize(

@@ -79,21 +79,35 @@ class DataFile:
                     kind = file_kind(self.outer.name)
                     if kind == "zip":
                         zf = stack.enter_context(zipfile.ZipFile(self.outer))
-                        yield stack.enter_context(zf.open(csv_member(zf, self.name, self.label)))
+                        member = csv_member(zf, self.name, self.label)
+                        yield stack.enter_context(open_member(zf, member, self.label))
                         return
                     f = stack.enter_context(open(self.outer, "rb"))
                 else:
                     zf = stack.enter_context(zipfile.ZipFile(self.outer))
-                    kind, f = file_kind(self.member), stack.enter_context(zf.open(self.member))
+                    kind = file_kind(self.member)
+                    f = stack.enter_context(open_member(zf, self.member, self.label))
                     if kind == "zip":  # a zip inside the archive: needs seeking, read it
                         raw = zipfile.ZipFile(io.BytesIO(f.read()))
-                        yield stack.enter_context(raw.open(csv_member(raw, self.name, self.label)))
+                        member = csv_member(raw, self.name, self.label)
+                        yield stack.enter_context(open_member(raw, member, self.label))
                         return
                 if kind == "gz":
                     f = stack.enter_context(gzip.GzipFile(fileobj=f))
                 yield f
         except (zipfile.BadZipFile, zlib.error, EOFError, gzip.BadGzipFile) as exc:
             raise DataError(f"cannot read {self.label}: {type(exc).__name__}: {exc}") from exc
+
+
+def open_member(zf: zipfile.ZipFile, member: str, label: str) -> Any:
+    """``zf.open(member)``, or a :class:`DataError` naming the file for an encrypted entry
+    (password-protected archives are not supported)."""
+    if zf.getinfo(member).flag_bits & 0x1:
+        raise DataError(
+            f"{label}: {member!r} is encrypted (password-protected zip entries are not "
+            "supported; unzip it first)"
+        )
+    return zf.open(member)
 
 
 def file_kind(filename: str) -> str:
@@ -173,17 +187,23 @@ def locate(path: str | os.PathLike | None, name: str) -> DataFile:
     )
 
 
+#: Most bytes read to find the header line (a header is a few dozen bytes).
+_HEADER_LIMIT = 1 << 20
+
+
 def header(f: DataFile) -> list[str]:
     """The column names on the first line of ``f``."""
     with f.open() as stream:
         head = b""
-        while b"\n" not in head:
+        while b"\n" not in head and len(head) < _HEADER_LIMIT:
             chunk = stream.read(1 << 16)
             if not chunk:
                 break
             head += chunk
     if not head.strip():
         raise DataError(f"{f.label} is empty (expected a CSV header line)")
+    if b"\n" not in head and b"\r" in head.rstrip(b"\r"):
+        raise DataError(f"{f.label} has CR-only line ends; expected LF or CRLF line ends")
     try:
         line = head.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError as exc:

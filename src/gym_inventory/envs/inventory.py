@@ -10,7 +10,6 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from gym_inventory.core.fields import PROFIT, RECORD_FIELDS
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.envs.store import HourlyStoreModel, split_kwargs
 from gym_inventory.errors import ArgumentError, ConfigError
@@ -342,12 +341,11 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
             decoded = self._decode(action)
         model = self.model
         model.order[0, 0], model.clearance[0, 0] = decoded
-        record = model.step(model.order, model.clearance).tolist()[0][0]
-        info = dict(zip(RECORD_FIELDS, record, strict=False))  # (one value per field)
-        reward = record[PROFIT]
+        model.step(model.order, model.clearance)
+        info = model.info()
         if self.render_mode == "rgb_array":
             self._record()
-        return self._obs.copy(), reward, False, False, info
+        return self._obs.copy(), info["profit"], False, False, info
 
     def _decode(self, action: Any) -> tuple[float, float]:
         """Validate one action and decode it to ``(order, clearance)`` floats."""

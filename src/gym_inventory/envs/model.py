@@ -77,7 +77,7 @@ class BatchedModel(Protocol):
         """One period of the active copies; returns the new record ``(B, P, fields)``."""
 
     def info(self, b: int = 0, p: int = 0) -> dict[str, float]: ...
-    def batch_info(self) -> dict[str, np.ndarray]: ...
+    def batch_info(self, product: int | None = None) -> dict[str, np.ndarray]: ...
 
 
 class KernelModel:
@@ -201,10 +201,13 @@ class KernelModel:
     # --------------------------------------------------------------- info
     def info(self, b: int = 0, p: int = 0) -> dict[str, float]:
         """The last period of copy ``b``, product ``p`` as plain floats (``RECORD_FIELDS``)."""
-        return dict(zip(RECORD_FIELDS, self.kernel.record[b, p].tolist(), strict=True))
+        # (the record has one value per field by construction: no strict check needed)
+        return dict(zip(RECORD_FIELDS, self.kernel.record[b, p].tolist(), strict=False))
 
-    def batch_info(self) -> dict[str, np.ndarray]:
-        """:meth:`info` of every copy and product at once: ``(B, P)`` views of the
-        kernel's record (a new array every step, so they stay valid)."""
+    def batch_info(self, product: int | None = None) -> dict[str, np.ndarray]:
+        """:meth:`info` of every copy at once: views of the kernel's record (a new array
+        every step, so they stay valid), ``(B, P)``, or ``(B,)`` for one ``product``."""
         record = self.kernel.record
-        return {name: record[:, :, i] for i, name in enumerate(RECORD_FIELDS)}
+        if product is not None:
+            record = record[:, product]
+        return {name: record[..., i] for i, name in enumerate(RECORD_FIELDS)}

@@ -303,11 +303,10 @@ class InventoryVectorEnv(VectorEnv):
         mask = np.ones(self.num_envs, dtype=bool) if live is None else live
         if not mask.any():  # every copy was reset: an empty info, as SyncVectorEnv's
             return {}
-        record = self.model.kernel.record  # (a new array each step: its views stay valid)
         info: dict[str, Any] = {}
-        for i, (key, mask_key) in enumerate(_INFO_KEYS):
-            info[key] = record[:, 0, i]
-            info[mask_key] = mask
+        for key, value in self.model.batch_info(product=0).items():
+            info[key] = value
+            info[_MASK_KEYS[key]] = mask
         return info
 
     def _same_step_reset(self, info: dict[str, Any]) -> np.ndarray:
@@ -337,8 +336,8 @@ class InventoryVectorEnv(VectorEnv):
             self._histories[b].append(row(self.model, b))
 
 
-#: Each info key (the record's fields, in order) and the key of its mask.
-_INFO_KEYS = tuple((key, "_" + key) for key in RECORD_FIELDS)
+#: The key of each info key's mask.
+_MASK_KEYS = {key: "_" + key for key in RECORD_FIELDS}
 
 
 def vector_entry_point(env_entry_point: str) -> Callable[..., InventoryVectorEnv]:

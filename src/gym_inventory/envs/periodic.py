@@ -23,7 +23,6 @@ from numba import njit
 from gym_inventory.core.config import MAX_QUANTITY, InventoryConfig, check_int, check_real
 from gym_inventory.demand.base import DemandSource
 from gym_inventory.demand.parametric import PoissonDemand
-from gym_inventory.envs.actions import Actions
 from gym_inventory.envs.inventory import InventoryEnv, resolve_demand
 from gym_inventory.envs.model import UNBOUNDED, KernelModel, advance
 from gym_inventory.envs.observations import periodic_observation
@@ -82,8 +81,7 @@ class PeriodicModel(KernelModel):
     ) -> None:
         self.obs_dim = 1 + config.max_lead_time
         self.params = StoreParams(action_mode="quantity", max_order=max_order)
-        actions = Actions("quantity", 1, 1, max_order)
-        super().__init__([config], [source], actions, batch_size)
+        super().__init__([config], [source], self.params.actions(), batch_size)
         #: What :func:`periodic_step` takes after the per-step arguments.
         self._step_args = (self.time, self.kernel.backlog_mode, self.obs, *self._advance_args)
 

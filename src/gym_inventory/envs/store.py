@@ -19,7 +19,7 @@ from numba import njit
 from gym_inventory.core.calendar import HOURS_PER_WEEK
 from gym_inventory.core.config import MAX_QUANTITY, CouplingConfig, InventoryConfig, check_int
 from gym_inventory.demand.base import DemandSource
-from gym_inventory.envs.actions import ACTION_MODES, Actions
+from gym_inventory.envs.actions import Actions
 from gym_inventory.envs.model import UNBOUNDED, KernelModel, advance
 from gym_inventory.envs.observations import (
     STORE_OBS_FIELDS,
@@ -62,10 +62,6 @@ class StoreParams:
     start_hour: int = 0
 
     def __post_init__(self) -> None:
-        if self.action_mode not in ACTION_MODES:
-            raise ConfigError(
-                f"action_mode must be one of {ACTION_MODES}, got {self.action_mode!r}"
-            )
         object.__setattr__(
             self,
             "order_quantity",
@@ -84,6 +80,12 @@ class StoreParams:
             "start_hour",
             check_int("start_hour", self.start_hour, high=HOURS_PER_WEEK - 1),
         )
+        self.actions()  # (checks action_mode)
+
+    def actions(self) -> Actions:
+        """The action mode these settings describe."""
+        return Actions(self.action_mode, self.order_quantity, self.clearance_quantity,
+                       self.max_order)  # fmt: skip
 
 
 def split_kwargs(kwargs: dict[str, Any]) -> tuple[InventoryConfig, StoreParams]:
@@ -127,11 +129,9 @@ class HourlyStoreModel(KernelModel):
         batch_size: int = 1,
         coupling: CouplingConfig | None = None,
     ) -> None:
-        actions = Actions(
-            params.action_mode, params.order_quantity, params.clearance_quantity,
-            params.max_order,
-        )  # fmt: skip
-        super().__init__(configs, sources, actions, batch_size, coupling, params.start_hour)
+        super().__init__(
+            configs, sources, params.actions(), batch_size, coupling, params.start_hour
+        )
         self.params = params
         self._features = time_features(params.start_hour)
         self._alpha = ema_weights()

@@ -59,21 +59,11 @@ def parse_args(argv: list[str] | None = None) -> Args:
     return Args(**vars(parser.parse_args(argv)))
 
 
-def main(args: Args) -> list[dict]:
-    """Train and return one row per iteration (steps, mean episode return, seconds)."""
-    import ray
-    import torch
-    from tqdm import tqdm
-
+def build(args: Args):
+    """The PPO algorithm of ``args`` (Ray must be running)."""
     from gym_inventory.rllib import ppo_config
 
-    torch.set_num_threads(1)
-    started = not ray.is_initialized()
-    if started and args.address is not None:
-        ray.init(address=args.address)
-    elif started:
-        ray.init(num_cpus=args.num_cpus, include_dashboard=False, log_to_driver=False)
-    config = ppo_config(
+    return ppo_config(
         args.env_id,
         args.env_kwargs,
         seed=args.seed,
@@ -83,8 +73,25 @@ def main(args: Args) -> list[dict]:
         train_batch_size=args.train_batch_size,
         minibatch_size=args.minibatch_size,
         num_epochs=args.num_epochs,
-    )
-    algo = config.build_algo()
+    ).build_algo()
+
+
+def main(args: Args) -> list[dict]:
+    """Train; one row per iteration (steps, mean episode return, trained modules, seconds).
+
+    Starts a local Ray (or joins ``args.address``) unless Ray is already running.
+    """
+    import ray
+    import torch
+    from tqdm import tqdm
+
+    torch.set_num_threads(1)
+    started = not ray.is_initialized()
+    if started and args.address is not None:
+        ray.init(address=args.address)
+    elif started:
+        ray.init(num_cpus=args.num_cpus, include_dashboard=False, log_to_driver=False)
+    algo = build(args)
     rows = []
     try:
         for it in tqdm(range(args.iterations), desc=f"PPO {args.env_id}"):
@@ -98,6 +105,8 @@ def main(args: Args) -> list[dict]:
                     # scaled back to the env's own reward (nan until an episode ended)
                     "episode_return_mean": runners.get("episode_return_mean", float("nan"))
                     / args.reward_scale,
+                    # one module ("shared") for every product: parameter sharing
+                    "modules": sorted(m for m in result["learners"] if m != "__all_modules__"),
                     "seconds": time.perf_counter() - t0,
                 }
             )

@@ -30,6 +30,7 @@ A plain id works too (no reward scaling), as RLlib's docs show::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.errors import ConfigError, DataError, require
+from gym_inventory.registration import env_class
 
 __all__ = [
     "MULTI_PRODUCT",
@@ -155,12 +157,11 @@ def ppo_config(
     Raises
     ------
     ConfigError
-        If a size is not a positive int or ``reward_scale`` is not positive.
+        If ``env_id`` is not a gym-inventory id, a size is not a positive int or
+        ``reward_scale`` is not a positive number (before anything is imported).
+    MissingDependencyError
+        If Ray RLlib is not installed.
     """
-    ppo = require("ray.rllib.algorithms.ppo", "rllib", "gym_inventory.rllib.ppo_config")
-    from ray.rllib.connectors.env_to_module import MeanStdFilter
-    from ray.tune.registry import register_env
-
     for name, value in (
         ("num_envs", num_envs),
         ("train_batch_size", train_batch_size),
@@ -171,9 +172,15 @@ def ppo_config(
             raise ConfigError(f"{name} must be a positive int, got {value!r}")
     if not isinstance(num_env_runners, int) or num_env_runners < 0:
         raise ConfigError(f"num_env_runners must be an int >= 0, got {num_env_runners!r}")
-    if not reward_scale > 0:
-        raise ConfigError(f"reward_scale must be positive, got {reward_scale!r}")
+    if not isinstance(reward_scale, int | float) or not 0 < reward_scale < math.inf:
+        raise ConfigError(f"reward_scale must be a positive number, got {reward_scale!r}")
     multi = env_id.rpartition(":")[2] == MULTI_PRODUCT
+    if not multi:
+        env_class(env_id.rpartition(":")[2])  # ConfigError for an id that is not ours
+    ppo = require("ray.rllib.algorithms.ppo", "rllib", "gym_inventory.rllib.ppo_config")
+    from ray.rllib.connectors.env_to_module import MeanStdFilter
+    from ray.tune.registry import register_env
+
     env_config = {"reward_scale": reward_scale, **(env_kwargs or {})}
     register_env(VECTOR_ENV_NAME, vector_env)
     register_env(MULTI_PRODUCT_ENV_NAME, multi_product_env)

@@ -1,7 +1,7 @@
 """Leaderboard entry: Ray RLlib PPO on a gym-inventory id, one policy per training seed.
 
 One readable file, CleanRL style. For each seed: PPO (:func:`gym_inventory.rllib.ppo_config`:
-the native vector env, RLlib's default 256 x 256 tanh fcnet, a running observation filter)
+the native vector env, RLlib's default torch fcnet, 64 x 64 tanh, a running observation filter)
 trains for ``--iterations`` iterations in the driver (one torch thread), a learning curve
 point every ``--curve-every`` iterations (the exported policy on ``--curve-episodes``
 episodes seeded from 500000, never the held-out ones), then the policy network and its
@@ -176,7 +176,7 @@ def main(args: Args) -> Path:
         f"Small budget: {args.iterations} PPO iterations x {args.train_batch_size} env steps "
         f"= {max(steps)} steps per seed, {entry.train_seconds:.0f} s of training per seed "
         f"(niceness {os.nice(0)}, 1-min load average {load[0]:.1f} at the start and "
-        f"{load[1]:.1f} at the end on {os.cpu_count()} cores), RLlib 256x256 tanh fcnet, running "
+        f"{load[1]:.1f} at the end on {os.cpu_count()} cores), RLlib fcnet 64x64 tanh, running "
         f"observation filter, rewards x0.01 in training; {gap}. A "
         "budget-limited RLlib integration check, not a tuned result. The command runs in "
         "the rllib venv (docs/rllib.md); verifying needs NumPy only."

@@ -20,6 +20,8 @@ from gym_inventory.rllib import ppo_config
         (dict(reward_scale=0.0), "reward_scale"),
         (dict(reward_scale=float("inf")), "reward_scale"),
         (dict(reward_scale="0.1"), "reward_scale"),
+        (dict(fcnet_hiddens=()), "fcnet_hiddens"),
+        (dict(fcnet_hiddens=(64, 0)), "fcnet_hiddens"),
     ],
 )
 def test_invalid_arguments_name_the_field(kwargs, field):

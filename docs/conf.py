@@ -48,6 +48,7 @@ exclude_patterns = ["_build", "tutorials"]
 html_theme = "furo"
 html_title = f"gym-inventory {release}"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 autodoc_member_order = "bysource"
@@ -64,6 +65,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "reset_modules": ("matplotlib",),
     "image_scrapers": ("matplotlib",),
+    "capture_repr": (),  # show what the code prints, not the repr of a block's last value
     # The computation-times pages load their table script and style from CDNs: left out.
     "write_computation_times": False,
 }

@@ -64,7 +64,7 @@ def _on_builder_inited(app: Any) -> None:
     srcdir = Path(app.srcdir)
     try:
         text = leaderboard_markdown(entries_dir(srcdir))
-    except Exception as error:  # noqa: BLE001 - reported as a build warning, never hidden
+    except Exception as error:  # reported as a build warning, never hidden
         logger.warning("leaderboard page: rendering the entries failed: %r", error)
         text = f"{TITLE}\n\nThe leaderboard could not be rendered when these docs were built.\n"
     page = srcdir / "leaderboard.md"

@@ -17,7 +17,7 @@ from typing import Any
 def _resolve(name: str) -> Any:
     try:
         return pkgutil.resolve_name(name)
-    except Exception:  # noqa: BLE001 - any failure means "not an importable object"
+    except Exception:  # any failure means "not an importable object"
         return None
 
 

@@ -28,7 +28,7 @@ print(env.observation_space.shape)
 obs, info = env.reset(seed=42)
 rows = [(obs[0], obs[1], 0.0, 0.0, 0.0)]  # on hand, in transit, demand, sold, profit
 total = 0.0
-for hour in range(168):
+for _ in range(168):
     action = 0 if obs[0] + obs[1] < 60 else 1
     obs, reward, terminated, truncated, info = env.step(action)
     rows.append((info["on_hand"], info["in_transit"], info["demand"], info["sold"], reward))
@@ -36,8 +36,10 @@ for hour in range(168):
     if terminated or truncated:
         break
 history = np.array(rows)
-print(f"{hour + 1} hours, profit {total:.1f}, {history[:, 2].sum():.0f} units demanded, "
-      f"{history[:, 3].sum():.0f} sold")
+print(
+    f"{len(history) - 1} hours, profit {total:.1f}, {history[:, 2].sum():.0f} units demanded, "
+    f"{history[:, 3].sum():.0f} sold"
+)
 
 # %%
 # The trajectory

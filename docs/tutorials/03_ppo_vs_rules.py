@@ -39,9 +39,7 @@ TIMESTEPS = 30_000
 # call; :func:`~gym_inventory.sb3.as_sb3_vec_env` hands it to SB3 without ``DummyVecEnv``.
 
 venv = VecNormalize(as_sb3_vec_env(gym.make_vec(ENV_ID, num_envs=16, **ENV_KWARGS)))
-model = PPO(
-    "MlpPolicy", venv, n_steps=64, batch_size=256, learning_rate=1e-3, seed=0, device="cpu"
-)
+model = PPO("MlpPolicy", venv, n_steps=64, batch_size=256, learning_rate=1e-3, seed=0, device="cpu")
 model.learn(total_timesteps=TIMESTEPS)
 venv.training = False
 
@@ -57,7 +55,9 @@ def ppo_policy(obs):
 # 50 episodes of 1000 periods, seeds from 10,000 on (training used others); the rules are
 # tuned on the model, the optimum solved exactly.
 
-results = {"PPO (30k steps, demo)": evaluate(ppo_policy, ENV_ID, n_episodes=50, seed=10_000, **ENV_KWARGS)}
+results = {
+    "PPO (30k steps, demo)": evaluate(ppo_policy, ENV_ID, n_episodes=50, seed=10_000, **ENV_KWARGS)
+}
 for name, rule in {"base stock": BaseStock, "capped base stock": CappedBaseStock}.items():
     policy = rule.tune(ENV_ID, **ENV_KWARGS).policy
     results[name] = evaluate(policy, ENV_ID, n_episodes=50, seed=10_000, **ENV_KWARGS)
@@ -65,8 +65,10 @@ optimum = solve_optimal(ENV_ID, **ENV_KWARGS)
 results["optimal"] = evaluate(optimum.policy, ENV_ID, n_episodes=50, seed=10_000, **ENV_KWARGS)
 
 for name, r in results.items():
-    print(f"{name:<22} average cost {r.average_cost:6.3f} ± {r.ci95:.3f}"
-          f"   gap {r.average_cost / optimum.average_cost - 1:+7.1%}   fill rate {r.fill_rate:.3f}")
+    print(
+        f"{name:<22} average cost {r.average_cost:6.3f} ± {r.ci95:.3f}"
+        f"   gap {r.average_cost / optimum.average_cost - 1:+7.1%}   fill rate {r.fill_rate:.3f}"
+    )
 print(f"exact optimal average cost: {optimum.average_cost:.3f}")
 
 # %%
@@ -77,8 +79,12 @@ print(f"exact optimal average cost: {optimum.average_cost:.3f}")
 
 fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 names = list(results)
-ax.barh(names, [r.average_cost for r in results.values()],
-        xerr=[r.ci95 for r in results.values()], color=["tab:purple", "tab:blue", "tab:green", "tab:grey"])
+ax.barh(
+    names,
+    [r.average_cost for r in results.values()],
+    xerr=[r.ci95 for r in results.values()],
+    color=["tab:purple", "tab:blue", "tab:green", "tab:grey"],
+)
 ax.axvline(optimum.average_cost, color="black", ls="--", lw=1, label="exact optimum")
 ax.invert_yaxis()
 ax.set_xlabel("average cost per period (lower is better)")

@@ -26,8 +26,12 @@ from gym_inventory.multi.baselines import (
 env = multi_product_v0.parallel_env(n_products=5, action_mode="quantity")
 observations, infos = env.reset(seed=0)
 print(env.possible_agents)
-print("shared capacity", env.unwrapped.coupling.shared_capacity, "budget per hour",
-      env.unwrapped.coupling.budget)
+print(
+    "shared capacity",
+    env.unwrapped.coupling.shared_capacity,
+    "budget per hour",
+    env.unwrapped.coupling.budget,
+)
 
 # %%
 # The PettingZoo loop
@@ -63,9 +67,11 @@ rules = {
 }
 results = {name: evaluate(raw, rule, episodes=20) for name, rule in rules.items()}
 for name, r in results.items():
-    print(f"{name:<30} team profit per week {r['mean_return']:8.0f} ± {r['ci95']:.0f}, "
-          f"fill rate {r['fill_rate']:.3f}, units cut by the budget {r['budget_cut']:.0f}, "
-          f"disposed {r['disposed']:.0f}")
+    print(
+        f"{name:<30} team profit per week {r['mean_return']:8.0f} ± {r['ci95']:.0f}, "
+        f"fill rate {r['fill_rate']:.3f}, units cut by the budget {r['budget_cut']:.0f}, "
+        f"disposed {r['disposed']:.0f}"
+    )
 best = max(results, key=lambda name: results[name]["mean_return"])
 print(f"higher team profit here: {best}")
 

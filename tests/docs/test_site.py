@@ -52,8 +52,8 @@ def test_no_page_loads_a_script_style_or_font_from_the_network(site, site_pages)
         (p.relative_to(site), tag, value)
         for p in site_pages
         for tag, attr, value in refs(p)
-        if (tag == "script" or tag == "link") and urlsplit(value).scheme in ("http", "https")
-        or value.startswith("//")
+        if tag in ("script", "link")
+        and (urlsplit(value).scheme in ("http", "https") or value.startswith("//"))
     ]
     assert remote == []
     css = [
@@ -77,7 +77,7 @@ def test_math_is_rendered_by_the_local_mathjax(site):
 def test_every_internal_link_and_image_resolves(site, site_pages):
     broken = []
     for page in site_pages:
-        for tag, attr, value in refs(page):
+        for tag, _, value in refs(page):
             url = urlsplit(value)
             if url.scheme or value.startswith(("#", "//", "mailto:")):
                 continue
@@ -127,5 +127,6 @@ def test_each_tutorial_ran_and_shows_its_figure(site):
 
 def test_index_links_the_leaderboard_tutorials_and_envs(site):
     targets = {urlsplit(v).path for tag, _, v in refs(site / "index.html") if tag == "a"}
-    assert {"leaderboard.html", "generated/tutorials/index.html", "environments/index.html"} <= targets
+    wanted = {"leaderboard.html", "generated/tutorials/index.html", "environments/index.html"}
+    assert wanted <= targets
     assert "Leaderboard" in text_of(site / "leaderboard.html")

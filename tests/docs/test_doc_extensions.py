@@ -104,3 +104,13 @@ def test_mathjax_missing_without_npm_is_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(offline_mathjax.MathJaxUnavailable, match="npm is not installed"):
         offline_mathjax.ensure_mathjax(tmp_path)
     assert not (tmp_path / "mathjax").exists()
+
+
+def test_leaderboard_figures_are_written_and_embedded_when_offered(fake_leaderboard, tmp_path):
+    (tmp_path / "ppo.json").write_text("{}")
+    calls = []
+    fake_leaderboard.plot_learning_curves = lambda entries, out: calls.append((entries, out))
+    fake_leaderboard.render_markdown = lambda entries, *, figures_dir=None: f"# L\n{figures_dir}"
+    text = leaderboard_page.leaderboard_markdown(tmp_path, srcdir=tmp_path / "docs")
+    assert calls == [(tmp_path, tmp_path / "docs" / "_static" / "leaderboard")]
+    assert text == "# L\n_static/leaderboard"

@@ -1,0 +1,78 @@
+"""Every ```python block of README.md runs, in seconds, and prints what it says it prints.
+
+A block is skipped only when the line just before its fence is
+``<!-- readme-test: skip (REASON) -->`` with a reason. A line ``print(...)  # prints: TEXT``
+declares one line of output: the block's output must be exactly those lines, in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SKIP = re.compile(r"<!-- readme-test: skip \((?P<reason>[^)]+)\) -->")
+
+
+def python_blocks(text: str) -> list[tuple[int, str, str | None]]:
+    """``(line number of the fence, code, skip reason or None)`` of each ```python block."""
+    lines = text.splitlines()
+    blocks, i = [], 0
+    while i < len(lines):
+        if lines[i].strip() == "```python":
+            start = i + 1
+            end = next(j for j in range(start, len(lines)) if lines[j].strip() == "```")
+            skip = SKIP.fullmatch(lines[i - 1].strip()) if i else None
+            code = "\n".join(lines[start:end]) + "\n"
+            blocks.append((i + 1, code, skip["reason"] if skip else None))
+            i = end
+        i += 1
+    return blocks
+
+
+BLOCKS = python_blocks(README.read_text(encoding="utf-8"))
+
+
+def test_blocks_are_found_and_no_skip_is_without_reason():
+    assert len(BLOCKS) >= 5  # Quickstart, Demand, Baselines, vector env + SB3, multi-product
+    assert all(reason is None or reason.strip() for _, _, reason in BLOCKS)
+    markers = README.read_text(encoding="utf-8").count("readme-test: skip")
+    assert markers == sum(reason is not None for _, _, reason in BLOCKS)  # none misplaced
+
+
+def test_python_blocks_parses_fences_markers_and_output_lines():
+    text = (
+        "x\n```python\nprint(1)  # prints: 1\n```\n"
+        "<!-- readme-test: skip (needs a GPU) -->\n```python\nimport cuda\n```\n```bash\nls\n```\n"
+    )
+    assert python_blocks(text) == [
+        (2, "print(1)  # prints: 1\n", None),
+        (6, "import cuda\n", "needs a GPU"),
+    ]
+    assert expected_output("print(1)  # prints: 1\nprint(2)\n") == ["1"]
+
+
+def expected_output(code: str) -> list[str]:
+    return re.findall(r"#\s*prints:\s*(.*?)\s*$", code, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "reason"), BLOCKS, ids=[f"README.md:{line}" for line, _, _ in BLOCKS]
+)
+def test_readme_block_runs(line, code, reason, tmp_path, monkeypatch):
+    if reason is not None:
+        pytest.skip(reason)
+    for module in re.findall(r"^\s*(?:from|import) (stable_baselines3|pettingzoo|pandas)\b", code):
+        pytest.importorskip(module)
+    if "top_products" in code:
+        pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)  # files a block writes land here
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "__main__"})
+    assert out.getvalue().splitlines() == expected_output(code)

@@ -41,7 +41,7 @@ def main() -> None:
         obs, _ = env.reset(seed=0)
         assert env.observation_space.contains(obs), env_id
         for _ in range(5):
-            obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+            obs, reward, *_, info = env.step(env.action_space.sample())
         assert np.isfinite(reward) and "demand" in info, env_id
         check_env(env.unwrapped, skip_render_check=True)
         env.close()

@@ -3,6 +3,7 @@
 A block is skipped only when the line just before its fence is
 ``<!-- readme-test: skip (REASON) -->`` with a reason. A line ``print(...)  # prints: TEXT``
 declares one line of output: the block's output must be exactly those lines, in order.
+The figures in the README's prose are recomputed from the results files it cites.
 """
 
 from __future__ import annotations
@@ -76,3 +77,50 @@ def test_readme_block_runs(line, code, reason, tmp_path, monkeypatch):
     with contextlib.redirect_stdout(out):
         exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "__main__"})
     assert out.getvalue().splitlines() == expected_output(code)
+
+
+def _table(path: Path) -> dict[str, list[str]]:
+    """The Markdown table of a results file: first cell -> the row's cells."""
+    rows = [line.strip("|").split(" | ") for line in path.read_text().splitlines()]
+    return {cells[0].strip(): [c.strip() for c in cells] for cells in rows if len(cells) > 3}
+
+
+def _mean_ci(cell: str) -> tuple[float, float]:
+    mean, ci = cell.split(" ± ")
+    return float(mean), float(ci)
+
+
+def test_readme_figures_are_the_committed_results():
+    """The prose figures of README.md's baselines section, recomputed from the files the
+    README cites (so regenerating a result without updating the README fails here)."""
+    results = ROOT / "baselines" / "results"
+    store = _table(results / "compare_Inventory-v0.md")
+    lost = _table(results / "compare_InventoryLostSales-v0.md")
+    (ppo,) = (c for k, c in _table(results / "ppo_InventoryLostSales-v0.md").items() if "{" in k)
+    proto = store["prototype rule (order <100, clear >400)"]
+    tuned = store["prototype rule, thresholds tuned"]
+    s_q30 = store["(s, Q=30) on position, order/hold/clear actions"]
+    best = store["hour-of-week (s_t, S_t)"]
+    reorder, clearance = (int(p.split("=")[1]) for p in tuned[1].split(", "))
+    gain = _mean_ci(best[3])[0] / _mean_ci(proto[3])[0] - 1
+    phrases = [
+        "**{:.1f} ± {:.1f} per hour**".format(*_mean_ci(proto[3])),
+        f"holds about {float(proto[6]):.0f} units",
+        "thresholds ({} / {}) earns {:.1f} ± {:.1f}".format(
+            reorder, clearance, *_mean_ci(tuned[3])
+        ),
+        "earns {:.1f} ± {:.1f}; a tuned (s, S)".format(*_mean_ci(s_q30[3])),
+        "earns {:.1f} ± {:.1f}; and the hour-of-week".format(*_mean_ci(store["(s, S)"][3])),
+        "**{:.1f} ± {:.1f}**".format(*_mean_ci(best[3])),
+        f"{gain * 100:.0f} % more",
+        f"{best[4].replace('%', ' %')} fill rate on {float(best[6]):.0f} units",
+        f"{int(ppo[1].replace(',', '')) // 10**6} M steps",
+        f"{float(ppo[2]):.0f} s on a 2-core machine",
+        f"average cost of {float(ppo[4]):.2f}",
+        f"against the optimum {float(ppo[5]):.2f}",
+        f"**{ppo[6].lstrip('+').replace('%', ' %')} gap**",
+        f"capped base-stock rule (exact cost {float(lost['capped base stock'][4]):.2f})",
+        f"plain base\nstock ({float(lost['base stock'][4]):.2f})",
+    ]
+    text = README.read_text(encoding="utf-8")
+    assert [phrase for phrase in phrases if phrase not in text] == []

@@ -17,6 +17,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+#: A block that uses the key needs the optional module (its extra): skipped without it.
+OPTIONAL = {
+    "stable_baselines3": "stable_baselines3",
+    "gym_inventory.multi": "pettingzoo",
+    "top_products": "pandas",
+}
 SKIP = re.compile(r"<!-- readme-test: skip \((?P<reason>[^)]+)\) -->")
 
 
@@ -68,10 +74,9 @@ def expected_output(code: str) -> list[str]:
 def test_readme_block_runs(line, code, reason, tmp_path, monkeypatch):
     if reason is not None:
         pytest.skip(reason)
-    for module in re.findall(r"^\s*(?:from|import) (stable_baselines3|pettingzoo|pandas)\b", code):
-        pytest.importorskip(module)
-    if "top_products" in code:
-        pytest.importorskip("pandas")
+    for needle, module in OPTIONAL.items():
+        if needle in code:
+            pytest.importorskip(module)
     monkeypatch.chdir(tmp_path)  # files a block writes land here
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

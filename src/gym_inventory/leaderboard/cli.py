@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from gym_inventory.errors import GymInventoryError
+from gym_inventory.errors import DataError, GymInventoryError
 from gym_inventory.leaderboard.entry import DEFAULT_DIR, Entry, find_entries, load_entry
 
 __all__ = ["FLAGGED", "configure", "run"]
@@ -105,7 +105,10 @@ def _render(args: argparse.Namespace) -> int:
     entries = find_entries(args.dir, env_id=args.env)
     text = render_csv(entries) if args.csv else render_markdown(entries)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot write -o file {args.output!r}: {exc}") from exc
         print(f"written to {args.output}")
     else:
         sys.stdout.write(text)

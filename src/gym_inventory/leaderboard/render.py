@@ -22,7 +22,15 @@ import numpy as np
 
 from gym_inventory.leaderboard.entry import Entry, find_entries
 
-__all__ = ["COLUMNS", "group_entries", "plot_learning_curves", "render_csv", "render_markdown"]
+__all__ = [
+    "COLUMNS",
+    "group_entries",
+    "plot_learning_curves",
+    "ranks",
+    "render_csv",
+    "render_markdown",
+    "score",
+]
 
 #: Columns of every table (the CSV has these plus ``env_id`` and ``env_kwargs`` first).
 COLUMNS = (

@@ -15,6 +15,7 @@ Decisions (``docs/leaderboard_format.md`` explains them to users):
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import re
@@ -51,6 +52,16 @@ class Check:
     per_seed: list[tuple[int, float, float]] = field(default_factory=list)
 
 
+def _import_env_module(env_id: str) -> None:
+    # A multi-agent env ``<name>_vN`` lives in ``gym_inventory.multi.<name>_vN``; importing
+    # it lets the module register its leaderboard evaluator.
+    if re.fullmatch(r"\w+_v\d+", env_id):
+        try:
+            importlib.import_module(f"gym_inventory.multi.{env_id}")
+        except ImportError:
+            pass
+
+
 def _known_ids() -> set[str]:
     import gymnasium as gym
 
@@ -64,10 +75,13 @@ def version_flags(entry: Entry) -> list[str]:
 
     Checks the package version, that the env id is known (registered with Gymnasium or
     through :func:`~gym_inventory.leaderboard.register_evaluator`) and has no newer
-    ``-vN`` / ``_vN``, and the env fingerprint (a change of dynamics without an id bump).
+    ``-vN`` / ``_vN`` (a multi-agent env ``<name>_vN`` is imported from
+    ``gym_inventory.multi`` first, so that its module can register its evaluator), and the
+    env fingerprint (a change of dynamics without an id bump).
     """
     import gym_inventory
 
+    _import_env_module(entry.env_id)
     out = []
     if entry.package_version != gym_inventory.__version__:
         out.append(
@@ -109,6 +123,7 @@ def verify_entry(entry: Entry) -> Check:
     versions: check :func:`version_flags` first.
     """
     t0 = time.perf_counter()
+    _import_env_module(entry.env_id)
     ev = entry.eval
     policies = {seed: load_policy(entry, seed) for seed in entry.seeds}
     new = score_policies(

@@ -54,10 +54,11 @@ def test_learning_curves_one_png_per_env(entry_dir, lb, tmp_path):
     paths = plot_learning_curves(entry_dir, tmp_path / "fig")
     assert [p.name for p in paths] == ["InventoryLostSales-v0.png"]
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    text = render_markdown(entry_dir, figures={"InventoryLostSales-v0": "fig/x.png"})
-    assert "![Learning curves on InventoryLostSales-v0](fig/x.png)" in text
+    text = render_markdown(entry_dir, figures_dir="fig")
+    assert "![Learning curves on InventoryLostSales-v0](fig/InventoryLostSales-v0.png)" in text
 
 
 def test_no_learned_entry_no_figure(entry_dir, tmp_path):
     pytest.importorskip("matplotlib")
     assert plot_learning_curves(entry_dir, tmp_path / "fig") == []
+    assert "![" not in render_markdown(entry_dir, figures_dir="fig")

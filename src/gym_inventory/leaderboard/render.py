@@ -24,6 +24,7 @@ from gym_inventory.leaderboard.entry import Entry, find_entries
 
 __all__ = [
     "COLUMNS",
+    "figure_name",
     "group_entries",
     "plot_learning_curves",
     "ranks",
@@ -146,7 +147,7 @@ def render_markdown(
     entries: Iterable[Entry] | str | Path,
     *,
     title: str = "Leaderboard",
-    figures: Mapping[str, str] | None = None,
+    figures_dir: str | None = None,
 ) -> str:
     """The leaderboard as Markdown: one ranked table per env.
 
@@ -157,9 +158,17 @@ def render_markdown(
         :func:`~gym_inventory.leaderboard.find_entries`).
     title : str
         The page's ``#`` heading.
-    figures : mapping, optional
-        Table title (``env_id``, see :func:`group_entries`) -> image path, shown under its
-        table (e.g. the paths :func:`plot_learning_curves` returned, relative to the page).
+    figures_dir : str, optional
+        Where :func:`plot_learning_curves` wrote its figures, relative to the page: each
+        table with learned entries shows its figure (``figures_dir/<figure_name(title)>``).
+
+    Examples
+    --------
+    The docs build (``docs/`` beside ``baselines/``)::
+
+        entries = root / "baselines" / "results" / "leaderboard"
+        plot_learning_curves(entries, root / "docs" / "_static" / "leaderboard")
+        text = render_markdown(entries, figures_dir="_static/leaderboard")
     """
     entries = _as_entries(entries)
     installed = _installed()
@@ -197,8 +206,8 @@ def render_markdown(
             cells[-1] = f"`{cells[-1]}`"
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out.append("")
-        if figures and name in figures:
-            out += [f"![Learning curves on {name}]({figures[name]})", ""]
+        if figures_dir is not None and _curves(members):
+            out += [f"![Learning curves on {name}]({figures_dir}/{figure_name(name)})", ""]
     return "\n".join(out)
 
 
@@ -241,6 +250,15 @@ def _read_curve(path: Path) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+def figure_name(title: str) -> str:
+    """File name of the learning-curve figure of the table ``title``."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in title) + ".png"
+
+
+def _curves(members: list[Entry]) -> list[Entry]:
+    return [e for e in members if e.kind == "learned" and e.learning_curve]
+
+
 def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | Path) -> list[Path]:
     """One PNG per env with the learning curves of all its learned entries.
 
@@ -248,7 +266,7 @@ def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | P
     interpolated on the steps of all seeds) with a band of 95 % t-intervals over seeds;
     the best rule and the optimum of the same table are drawn as horizontal lines for
     reference. Envs without a learned entry with a ``learning_curve`` get no figure.
-    Returns the written paths (``<out_dir>/<table title slug>.png``).
+    Returns the written paths (``<out_dir>/<figure_name(table title)>``).
     """
     from scipy import stats
 
@@ -264,7 +282,7 @@ def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | P
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, members in group_entries(_as_entries(entries)):
-        learned = [e for e in members if e.kind == "learned" and e.learning_curve]
+        learned = _curves(members)
         if not learned:
             continue
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -281,23 +299,15 @@ def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | P
         rules = [e for e in members if e.kind == "rule"]
         refs += rules[:1]  # members are ranked: the first rule is the best one
         for e in refs:
-            ax.axhline(
-                e.eval["mean_reward"], ls="--", lw=1, color="k" if e.kind == "optimal" else "0.5"
-            )
-            ax.annotate(
-                e.policy,
-                (0, e.eval["mean_reward"]),
-                xycoords=("axes fraction", "data"),
-                fontsize=8,
-                va="bottom",
-            )
+            grey = "k" if e.kind == "optimal" else "0.5"
+            label = e.policy if e.kind == "optimal" else f"best rule: {e.policy}"
+            ax.axhline(e.eval["mean_reward"], ls="--", lw=1, color=grey, label=label)
         ax.set_xlabel("training steps")
         ax.set_ylabel("mean reward per period")
         ax.set_title(f"Learning curves on {name}")
         ax.legend(fontsize=8)
         fig.tight_layout()
-        slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-        path = out_dir / f"{slug}.png"
+        path = out_dir / figure_name(name)
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)

@@ -62,3 +62,11 @@ def test_no_learned_entry_no_figure(entry_dir, tmp_path):
     pytest.importorskip("matplotlib")
     assert plot_learning_curves(entry_dir, tmp_path / "fig") == []
     assert "![" not in render_markdown(entry_dir, figures_dir="fig")
+
+
+def test_rows_scored_on_other_episodes_are_marked(entry_dir, lb):
+    lb.rule_entry(entry_dir, name="twin")
+    lb.edit(entry_dir / "twin.json", eval__seed=5)
+    text = render_markdown(entry_dir)
+    assert "‡ scored on other episodes: not comparable" in text
+    assert sum(" ‡ |" in line for line in text.splitlines()) == 1

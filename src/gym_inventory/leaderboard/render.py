@@ -89,6 +89,10 @@ def group_entries(entries: Iterable[Entry]) -> list[tuple[str, list[Entry]]]:
     return out
 
 
+def _spec(e: Entry) -> tuple[Any, ...]:
+    return tuple(e.eval[k] for k in ("episodes", "seed", "max_steps", "warmup"))
+
+
 def _loss(e: Entry) -> float:
     return score(e) if _is_cost(e) else -score(e)
 
@@ -187,7 +191,9 @@ def render_markdown(
     if not entries:
         out.append("No entries yet.")
     for name, members in group_entries(entries):
-        e0 = members[0]
+        specs = [_spec(e) for e in members]
+        common = max(specs, key=specs.count)  # ties: the best-ranked entry's
+        e0 = members[specs.index(common)]
         ev = e0.eval
         what = "average cost per period" if _is_cost(e0) else "profit per period"
         length = ev["max_steps"] or "registered number of"
@@ -196,13 +202,15 @@ def render_markdown(
             "",
             f"Score: {what} ({'lower' if _is_cost(e0) else 'higher'} is better), "
             f"{ev['episodes']} episodes from seed {ev['seed']}, {length} periods, "
-            f"the first {ev['warmup']} not counted.",
+            f"the first {ev['warmup']} not counted."
+            + ("" if len(set(specs)) == 1 else " ‡ scored on other episodes: not comparable."),
             "",
             "| " + " | ".join(COLUMNS) + " |",
             "|" + "|".join("---" for _ in COLUMNS) + "|",
         ]
-        for rank, e in zip(ranks(members), members, strict=True):
+        for rank, e, spec in zip(ranks(members), members, specs, strict=True):
             cells = _row(rank, e, installed)
+            cells[1] += "" if spec == common else " ‡"
             cells[-1] = f"`{cells[-1]}`"
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out.append("")

@@ -23,6 +23,8 @@ __all__ = ["FLAGGED", "configure", "run"]
 
 #: Exit status of an entry flagged for a version or fingerprint mismatch.
 FLAGGED = 3
+#: Seconds ``verify`` should take per entry at most on 2 cores (a warning beyond).
+VERIFY_BUDGET = 60.0
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -144,13 +146,15 @@ def _check(args: argparse.Namespace, usage: type[Exception]) -> int:
             if action == "verify"
             else f"intervals overlap: |difference| <= {c.recorded_ci:.6f} + {c.measured_ci:.6f}"
         )
-        verdict = "PASS" if c.passed else "FAIL"
+        verdict, seconds = "PASS" if c.passed else "FAIL", time.perf_counter() - t0
         print(
             f"  {verdict}: mean reward recorded {c.recorded:.6f} ± {c.recorded_ci:.6f}, "
             f"now {c.measured:.6f} ± {c.measured_ci:.6f} "
-            f"({'' if c.passed else 'not '}{rule}) [{time.perf_counter() - t0:.1f} s]",
+            f"({'' if c.passed else 'not '}{rule}) [{seconds:.1f} s]",
             flush=True,
         )
+        if action == "verify" and seconds > VERIFY_BUDGET:
+            print(f"  SLOW: over the {VERIFY_BUDGET:.0f} s budget of verify per entry")
         statuses.append(0 if c.passed else 1)
     if len(entries) > 1:
         n_fail, n_flag = statuses.count(1), statuses.count(FLAGGED)

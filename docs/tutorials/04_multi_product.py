@@ -39,6 +39,8 @@ print(
 # A dict of actions in, dicts of observations, rewards, terminations, truncations, infos
 # out. With the default ``reward_mode="team"`` every agent gets the store's profit.
 
+for i, agent in enumerate(env.possible_agents):  # seeded random actions: reproducible
+    env.action_space(agent).seed(i)
 team_profit = 0.0
 while env.agents:
     actions = {agent: env.action_space(agent).sample() for agent in env.agents}
@@ -91,5 +93,5 @@ ax.stackplot(np.arange(len(stock)), stock.T, labels=raw.possible_agents)
 ax.axhline(raw.coupling.shared_capacity, color="grey", ls="--", lw=1, label="shared capacity")
 ax.set_xlabel("hour")
 ax.set_ylabel("units on hand")
-ax.legend(loc="upper right", fontsize="small", ncols=2)
+ax.legend(loc="center right", fontsize="small", ncols=2)
 ax.set_title("multi_product_v0, 5 products, one week")

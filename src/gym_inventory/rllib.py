@@ -234,20 +234,19 @@ def ppo_config(
     )
 
 
-def filter_stats(algo: Any, agent: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+def filter_stats(algo: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(mean, std + 1e-6)`` of the observation filter in ``algo``'s local env runner.
 
-    ``agent`` is ``None`` for single-agent envs, an agent name for ``multi_product_v0``
-    (each agent has its own statistics). The filtered observation is
+    Single-agent algorithms only. The filtered observation is
     ``(obs - mean) / (std + 1e-6)``, as RLlib's ``MeanStdFilter`` computes it.
     """
     from ray.rllib.utils.filter import RunningStat
 
     state = algo.env_runner.get_state(components="env_to_module_connector")
     filt = state["env_to_module_connector"].get("MeanStdFilter")
-    if filt is None or agent not in filt:
-        raise DataError(f"the algorithm has no MeanStdFilter statistics for agent {agent!r}")
-    (stat,) = [RunningStat.from_state(s) for s in filt[agent]["running_stats"]]
+    if filt is None or None not in filt:
+        raise DataError("the algorithm has no single-agent MeanStdFilter statistics")
+    (stat,) = [RunningStat.from_state(s) for s in filt[None]["running_stats"]]
     return np.asarray(stat.mean, np.float64), np.asarray(stat.std, np.float64) + _FILTER_EPS
 
 
@@ -269,15 +268,13 @@ def _linear_layers(module: Any) -> tuple[list[Any], str]:
     return layers, acts.pop() if acts else "tanh"
 
 
-def export_mlp(
-    algo: Any, path: str | Path, module_id: str = "default_policy", agent: str | None = None
-) -> Path:
+def export_mlp(algo: Any, path: str | Path, module_id: str = "default_policy") -> Path:
     """Write the deterministic policy of ``algo`` to ``path`` in the ``"mlp"`` format.
 
     The weights of RLlib's default torch fcnet (actor encoder then the ``pi`` head, in
     order), the observation filter's statistics (:func:`filter_stats`) and the
     categorical action distribution's deterministic sample, ``argmax``. Only discrete
-    action spaces (the gym-inventory ids' spaces) are exported.
+    action spaces (the gym-inventory ids' spaces) of single-agent algorithms are exported.
     """
     from gym_inventory.leaderboard import save_mlp
 
@@ -287,7 +284,7 @@ def export_mlp(
     if module.get_inference_action_dist_cls().__name__ != "TorchCategorical":
         raise DataError("only categorical (Discrete action) policies export to 'mlp'")
     layers, activation = _linear_layers(module)
-    mean, std = filter_stats(algo, agent)
+    mean, std = filter_stats(algo)
     return save_mlp(
         path,
         [layer.weight.detach().cpu().numpy().T for layer in layers],
@@ -299,9 +296,7 @@ def export_mlp(
     )
 
 
-def rllib_actions(
-    algo: Any, obs: np.ndarray, module_id: str = "default_policy", agent: str | None = None
-) -> np.ndarray:
+def rllib_actions(algo: Any, obs: np.ndarray, module_id: str = "default_policy") -> np.ndarray:
     """RLlib's deterministic actions for a batch of raw observations ``(n, obs_dim)``.
 
     The observations go through the env runner's own filter (without updating it), then
@@ -311,9 +306,10 @@ def rllib_actions(
     import torch
     from ray.rllib.core.columns import Columns
 
+    # RLlib has no public handle on the live filter object: the runner's pipeline has it.
     runner = algo.env_runner
     filt = next(c for c in runner._env_to_module.connectors if type(c).__name__ == "MeanStdFilter")
-    x = filt._filters[agent](np.asarray(obs, dtype=np.float32), update=False)
+    x = filt._filters[None](np.asarray(obs, dtype=np.float32), update=False)
     module = algo.get_module(module_id)
     with torch.no_grad():
         out = module.forward_inference({Columns.OBS: torch.as_tensor(x)})

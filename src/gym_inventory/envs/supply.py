@@ -54,9 +54,10 @@ _FIELD_INDEX = {name: i for i, name in enumerate(SUPPLY_RECORD_FIELDS)}
 
 def stage_names(config: SupplyChainConfig) -> list[str]:
     """The agents' names in stage order: ``stage_0`` (the retailer) .. ``stage_{S-1}`` in
-    a serial chain; ``retailer_0`` .. ``retailer_{R-1}``, ``warehouse`` in a divergent one."""
+    a serial chain; ``retailer_0`` .. ``retailer_{R-1}``, ``warehouse_0`` in a divergent one
+    (PettingZoo's recommended ``<name>_<number>`` form)."""
     if config.divergent:
-        return [f"retailer_{j}" for j in range(config.n_retailers)] + ["warehouse"]
+        return [f"retailer_{j}" for j in range(config.n_retailers)] + ["warehouse_0"]
     return [f"stage_{s}" for s in range(config.n_stages)]
 
 
@@ -245,8 +246,10 @@ class SupplyChainModel:
 
     def state(self, b: int = 0) -> np.ndarray:
         """The global state of copy ``b``: every stage's observation (stage-major), then
-        every stage's orders on their way upstream by arrival (``max info delay`` each)."""
-        return np.concatenate([self.obs[b].ravel(), self.order_line[b, :, :-1].ravel()])
+        every stage's orders on their way upstream by arrival (``max info delay`` each),
+        float32."""
+        lines = self.order_line[b, :, :-1].astype(np.float32).ravel()
+        return np.concatenate([self.obs[b].ravel(), lines])
 
     def state_dim(self) -> int:
         """Length of :meth:`state`."""

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 pytest.importorskip("pettingzoo")
 
 import gym_inventory  # noqa: F401  (registers the ids)
-from gym_inventory.core.fields import PROFIT
 from gym_inventory.core.supply import SUPPLY_RECORD_FIELDS, allocate
 from gym_inventory.demand import ConstantDemand
 from gym_inventory.envs.supply import SupplyChainModel
@@ -69,7 +68,11 @@ def test_units_are_conserved_and_no_stage_ships_more_than_it_holds(c, seed):
     supplied = np.zeros(B)
     asked = np.zeros((B, S - R))
     for model, before, rec in run(config, orders, B, seed):
-        arrived, sold, ordered = rec[:, :, F["arrived"]], rec[:, :, F["sold"]], rec[:, :, F["ordered"]]
+        arrived, sold, ordered = (
+            rec[:, :, F["arrived"]],
+            rec[:, :, F["sold"]],
+            rec[:, :, F["ordered"]],
+        )
         # no stage ships more than it holds (its stock before plus what arrives now)
         assert (sold <= before + arrived).all()
         assert (model.on_hand >= 0).all() and (model.backlog >= 0).all()
@@ -182,7 +185,9 @@ def test_information_delay_and_lead_time_as_the_card_says():
 
 
 def test_supply_capacity_cuts_the_top_order_for_good():
-    config = SupplyChainConfig(n_stages=1, lead_times=0, supply_capacity=4, demand=ConstantDemand(0))
+    config = SupplyChainConfig(
+        n_stages=1, lead_times=0, supply_capacity=4, demand=ConstantDemand(0)
+    )
     model = SupplyChainModel(config, 1)
     model.reset([np.random.default_rng(0)])
     model.step(np.array([[10.0]]))
@@ -218,12 +223,15 @@ def test_echelon_position_is_the_sum_of_local_positions_without_delays():
 
 def test_rewards_team_and_own():
     kw = dict(preset="beer_game")
-    team, own = supply_chain_v0.parallel_env(**kw), supply_chain_v0.parallel_env(**kw, reward_mode="own")
+    team, own = (
+        supply_chain_v0.parallel_env(**kw),
+        supply_chain_v0.parallel_env(**kw, reward_mode="own"),
+    )
     team.reset(seed=3)
     own.reset(seed=3)
     for t in range(30):
         actions = {a: (t + i) % 3 for i, a in enumerate(team.agents)}
-        _, rt, *_ , infos = team.step(actions)
+        _, rt, *_, infos = team.step(actions)
         _, ro, *_ = own.step(actions)
         total = sum(ro.values())
         assert all(v == pytest.approx(total) for v in rt.values())
@@ -235,7 +243,11 @@ def test_rewards_team_and_own():
 def test_beer_game_preset_costs_as_the_paper():
     env = supply_chain_v0.parallel_env(preset="beer_game")
     c = env.config
-    assert (c.lead_times, c.info_delays, c.holding_costs) == ((2, 2, 2, 4), (2, 2, 2, 0), (2.0,) * 4)
+    assert (c.lead_times, c.info_delays, c.holding_costs) == (
+        (2, 2, 2, 4),
+        (2, 2, 2, 0),
+        (2.0,) * 4,
+    )
     assert (c.penalty_cost, c.internal_backlog_cost, env.max_cycles) == (2.0, 0.0, 100)
     values, probs = c.demand[0].finite_pmf()
     assert values.tolist() == [0.0, 1.0, 2.0] and np.allclose(probs, 1 / 3)

@@ -198,13 +198,19 @@ def supply_observation(retailers, divergent, on_hand, backlog, pipeline, order_l
     units on order (:func:`on_order`), then the inbound pipeline by arrival (entry
     ``4 + k`` arrives at the start of the ``k + 1``-th next period)."""
     B, S = on_hand.shape
-    L = obs.shape[2] - 4
+    L, D = obs.shape[2] - 4, order_line.shape[2]
     for b in range(B):
         for s in range(S):
             obs[b, s, 0] = on_hand[b, s]
             obs[b, s, 1] = backlog[b, s]
             obs[b, s, 2] = record[b, s, DEMAND]  # (the order that reached the stage)
-            obs[b, s, 3] = on_order(b, s, S - 1, divergent, retailers, backlog, order_line, owed)
+            # (on_order written out: calling it made this function 1.5-2.5x slower)
+            units = 0.0
+            for k in range(D):
+                units += order_line[b, s, k]
+            if s < S - 1:
+                units += owed[b, s] if divergent else backlog[b, s + 1]
+            obs[b, s, 3] = units
             for k in range(L):
                 obs[b, s, 4 + k] = pipeline[b, s, k]
 

@@ -209,8 +209,10 @@ def test_a_short_warehouse_allocates_by_claims():
     assert model.obs[0, :2, 3].tolist() == [2.0, 1.0]  # on order = owed
 
 
-def test_echelon_position_is_the_sum_of_local_positions_without_delays():
-    config = SupplyChainConfig(n_stages=3, lead_times=(1, 2, 1), demand_mean=3.0)
+@pytest.mark.parametrize("topology", ["serial", "divergent"])
+def test_echelon_position_is_the_sum_of_local_positions_without_delays(topology):
+    size = dict(n_stages=3) if topology == "serial" else dict(n_retailers=2)
+    config = SupplyChainConfig(topology=topology, **size, lead_times=(1, 2, 1), demand_mean=3.0)
     model = SupplyChainModel(config, 4)
     model.reset([np.random.default_rng(b) for b in range(4)])
     rng = np.random.default_rng(0)
@@ -218,7 +220,19 @@ def test_echelon_position_is_the_sum_of_local_positions_without_delays():
         model.step(rng.integers(0, 6, (4, 3)).astype(float))
         o = model.obs.astype(float)
         local = o[:, :, 0] - o[:, :, 1] + o[:, :, 3] + o[:, :, 4:].sum(axis=2)
-        np.testing.assert_array_equal(model.echelon_position(), np.cumsum(local, axis=1))
+        if topology == "serial":  # stages 0..s
+            want = np.cumsum(local, axis=1)
+        else:  # a retailer alone; the warehouse with every retailer
+            want = np.concatenate([local[:, :2], local.sum(axis=1, keepdims=True)], axis=1)
+        np.testing.assert_array_equal(model.echelon_position(), want)
+
+
+def test_echelon_position_counts_orders_on_their_way_upstream():
+    config = SupplyChainConfig(n_stages=2, lead_times=1, info_delays=(2, 0), demand_mean=0.0)
+    model = SupplyChainModel(config, 1)
+    model.reset([np.random.default_rng(0)])
+    model.step(np.array([[3.0, 0.0]]))
+    assert model.echelon_position()[0].tolist() == [3.0, 0.0]  # stage 1 has not seen it
 
 
 def test_rewards_team_and_own():

@@ -304,3 +304,10 @@ def test_golden_trajectory(name):
 if __name__ == "__main__":  # print the hashes to record
     for name, kwargs in GOLDEN_KWARGS.items():
         print(name, trajectory_hash(**kwargs))
+
+
+def test_clark_scarf_preset_is_example_6_1_in_this_packages_timing():
+    c = SupplyChainConfig.preset("clark_scarf")
+    assert (c.n_stages, c.holding_costs, c.penalty_cost) == (3, (7.0, 4.0, 2.0), 37.12)
+    assert c.lead_times == (0, 1, 2)  # the book's (1, 1, 2), ordering before demand
+    assert c.demand[0].mean(np.arange(1))[0] == pytest.approx(5.0, abs=1e-6)

@@ -183,11 +183,14 @@ class SupplyChainEnv(ParallelEnv):
 
     ``preset="clark_scarf"``: the three-stage serial system of Snyder and Shen (2019),
     *Fundamentals of Supply Chain Theory*, 2nd ed., Example 6.1 (stockpyl's instance
-    ``"example_6_1"``): local holding costs $(7, 4, 2)$, shipment lead times
-    $(1, 1, 2)$, stockout cost 37.12 at the retailer, demand N(5, 1) rounded to whole
-    units (:class:`~gym_inventory.demand.NormalDemand`), backorders, 1000 periods. (The
-    book also charges holding on in-transit units; its long-run average does not depend
-    on the policy; set ``pipeline_costs`` to include it.)
+    ``"example_6_1"``): local holding costs $(7, 4, 2)$, stockout cost 37.12 at the
+    retailer, demand N(5, 1) rounded to whole units
+    (:class:`~gym_inventory.demand.NormalDemand`), backorders, 1000 periods, and
+    shipping lead times $(0, 1, 2)$: the book's $(1, 1, 2)$ with the retailer's one
+    period shorter, because the book's stages order after the period's demand and these
+    before it, so here as there the echelons' orders cover 1, 2 and 4 periods of demand.
+    (The book also charges holding on units in transit; set ``pipeline_costs`` for
+    that.)
 
     Any argument given with a preset replaces the preset's value.
 

@@ -179,7 +179,10 @@ class SupplyChainEnv(ParallelEnv):
     elsewhere (``cp``), shipping lead times $(2, 2, 2, 4)$ (``leadRecItem``, retailer
     first; the factory's 4 is its production delay), information delays $(2, 2, 2, 0)$
     (``leadRecOrder``), nothing on hand or in transit at the start (``ILInit``,
-    ``AOInit``, ``ASInit``), 100 periods (``TLow = TUp = 100``).
+    ``AOInit``, ``ASInit``), 100 periods (``TLow = TUp = 100``). The period's events
+    are in the same order there; what a player sees differs: in that code a player
+    acts after seeing the order (or demand) arriving this period, here it sees the one
+    of the last period.
 
     ``preset="clark_scarf"``: the three-stage serial system of Snyder and Shen (2019),
     *Fundamentals of Supply Chain Theory*, 2nd ed., Example 6.1 (stockpyl's instance

@@ -311,3 +311,21 @@ def test_clark_scarf_preset_is_example_6_1_in_this_packages_timing():
     assert (c.n_stages, c.holding_costs, c.penalty_cost) == (3, (7.0, 4.0, 2.0), 37.12)
     assert c.lead_times == (0, 1, 2)  # the book's (1, 1, 2), ordering before demand
     assert c.demand[0].mean(np.arange(1))[0] == pytest.approx(5.0, abs=1e-6)
+
+
+def test_pickled_mid_episode_the_env_continues_identically():
+    import pickle
+
+    env = supply_chain_v0.parallel_env(preset="beer_game", max_cycles=400)
+    env.reset(seed=5)
+    for t in range(200):
+        env.step({a: (t + i) % 3 for i, a in enumerate(env.agents)})
+    twin = pickle.loads(pickle.dumps(env))
+    for t in range(200):  # (across the end of the first demand block, period 256)
+        actions = {a: (2 * t + i) % 3 for i, a in enumerate(env.agents)}
+        o1, r1, *_ = env.step(actions)
+        o2, r2, *_ = twin.step(actions)
+        assert r1 == r2
+        for a in o1:
+            np.testing.assert_array_equal(o1[a], o2[a])
+    assert not env.agents and not twin.agents

@@ -241,12 +241,10 @@ def echelon_positions(retailers, divergent, on_hand, backlog, pipeline, order_li
             stock += on_hand[b, s]
             if s < retailers:
                 stock -= backlog[b, s]
-            if divergent and s < top:
+            if divergent and s < top:  # a retailer's echelon: itself
                 own = on_hand[b, s] - backlog[b, s]
                 for k in range(pipeline.shape[2]):
                     own += pipeline[b, s, k]
-                out[b, s] = own + on_order(b, s, top, divergent, retailers, backlog,
-                                           order_line, owed)  # fmt: skip
-            elif not divergent or s == top:
-                out[b, s] = stock + on_order(b, s, top, divergent, retailers, backlog,
-                                             order_line, owed)  # fmt: skip
+            else:  # stages 0 .. s
+                own = stock
+            out[b, s] = own + on_order(b, s, top, divergent, retailers, backlog, order_line, owed)

@@ -329,3 +329,22 @@ def test_pickled_mid_episode_the_env_continues_identically():
         for a in o1:
             np.testing.assert_array_equal(o1[a], o2[a])
     assert not env.agents and not twin.agents
+
+
+def test_inactive_copies_keep_their_state_and_their_demand():
+    config = SupplyChainConfig(n_stages=2, lead_times=1, info_delays=(1, 0), initial_stock=3)
+    both = SupplyChainModel(config, 2)
+    both.reset([np.random.default_rng(7), np.random.default_rng(8)])
+    alone = SupplyChainModel(config, 1)
+    alone.reset([np.random.default_rng(8)])
+    pause = np.array([True, False])
+    for t in range(300):
+        o = np.full((2, 2), float(t % 5))
+        if t < 20:  # copy 1 paused: nothing moves, its record is zeros
+            before = (both.on_hand[1].copy(), both.time[1])
+            rec = both.step(o, active=pause)
+            assert (rec[1] == 0).all() and (both.on_hand[1] == before[0]).all()
+            assert both.time[1] == before[1]
+            continue
+        rec = both.step(o)
+        np.testing.assert_array_equal(rec[1], alone.step(o[1:])[0])  # its own demand stream

@@ -1,0 +1,205 @@
+r"""Base-stock rules for a serial chain: :class:`EchelonBaseStock` and
+:class:`InstallationBaseStock`.
+
+Both act on a batch of per-stage observations of
+:mod:`gym_inventory.multi.supply_chain_v0` (stage 0 the retailer first), each stage's row
+laid out as :data:`STAGE_OBS_FIELDS`: own on-hand stock, backlog owed downstream (the
+customer backlog at the retailer), the inbound pipeline by arrival (as many entries as the
+row has between them, zero-padded rows welcome), and the last order received. From them,
+stage :math:`i`'s installation inventory position is
+
+.. math::
+
+    IP_i = \text{on hand}_i + \text{pipeline}_i + \text{owed}_{i+1 \to i}
+    - \text{backlog}_i ,
+
+where :math:`\text{owed}_{i+1 \to i}` is the backlog field of stage :math:`i+1` (0 for the
+top, whose supplier never backlogs), and its echelon inventory position is
+:math:`\sum_{j \le i} IP_j`.
+
+* :class:`EchelonBaseStock` ``(S)``: stage :math:`i` orders :math:`(S_i - \sum_{j\le i}
+  IP_j)^+`; optimal with the levels of :func:`~gym_inventory.policies.solve_serial`.
+* :class:`InstallationBaseStock` ``(s)``: stage :math:`i` orders :math:`(s_i - IP_i)^+`
+  (local information only). All stages order at once, so a stage sees its downstream's
+  order one period late (in its backlog): unlike the textbook continuous-review case it is
+  *not* equivalent to echelon base stock with :math:`S_i = \sum_{j \le i} s_j`, and costs
+  more than the optimum (measured in ``docs/multi_echelon_optimum.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from gym_inventory.core.config import check_int
+from gym_inventory.errors import ConfigError
+from gym_inventory.policies.base import TuneResult
+from gym_inventory.policies.clark_scarf import SerialSystem
+from gym_inventory.policies.tuning import SearchSpace, local_search
+
+__all__ = [
+    "STAGE_OBS_FIELDS",
+    "EchelonBaseStock",
+    "InstallationBaseStock",
+    "installation_positions",
+]
+
+#: Layout of one stage's observation row (the pipeline spans every column between).
+STAGE_OBS_FIELDS = ("on_hand", "backlog", "pipeline...", "last_order")
+
+#: Objective of a tuner: expected cost per period of a policy (lower is better).
+Objective = Callable[["SerialBaseStock"], float]
+
+
+def _stack(obs: Any) -> tuple[np.ndarray, bool, list[str] | None]:
+    # -> (B, N, d) float64 array, whether a single observation was given, agent names
+    names = None
+    if isinstance(obs, Mapping):
+        names = list(obs)
+        rows = [np.asarray(obs[a], dtype=np.float64) for a in names]
+        if len({r.ndim for r in rows}) != 1 or rows[0].ndim not in (1, 2):
+            raise ConfigError("observations by agent must all be (d,) or all (batch, d) arrays")
+        width = max(r.shape[-1] for r in rows)
+        pad = [np.concatenate([r[..., :-1], np.zeros((*r.shape[:-1], width - r.shape[-1])),
+                               r[..., -1:]], axis=-1) for r in rows]  # fmt: skip
+        o = np.stack(pad, axis=-2)
+    else:
+        o = np.asarray(obs, dtype=np.float64)
+    single = o.ndim == 2
+    if single:
+        o = o[None]
+    if o.ndim != 3 or o.shape[-1] < 3:
+        raise ConfigError(
+            "observations must have shape (stages, d) or (batch, stages, d) with d >= 3 "
+            f"(on_hand, backlog, pipeline..., last_order), got {np.shape(obs)}"
+        )
+    return o, single, names
+
+
+def installation_positions(obs: np.ndarray) -> np.ndarray:
+    """Installation inventory positions ``(B, N)`` of per-stage observations ``(B, N, d)``."""
+    on_hand, backlog = obs[..., 0], obs[..., 1]
+    pipeline = obs[..., 2:-1].sum(axis=-1)
+    owed_to = np.zeros_like(backlog)
+    owed_to[:, :-1] = backlog[:, 1:]
+    return on_hand + pipeline + owed_to - backlog
+
+
+class SerialBaseStock:
+    """Common part of the two rules: levels, validation, the call on observations."""
+
+    kind: ClassVar[str] = ""
+
+    def __init__(self, levels: Sequence[int]) -> None:
+        if isinstance(levels, (str, bytes)) or not isinstance(levels, (Sequence, np.ndarray)):
+            raise ConfigError(f"levels must be a sequence of ints (one per stage), got {levels!r}")
+        if len(levels) == 0:
+            raise ConfigError("levels must have one entry per stage, got none")
+        self.levels = tuple(check_int(f"levels[{i}]", v) for i, v in enumerate(levels))
+
+    @property
+    def n_stages(self) -> int:
+        return len(self.levels)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.levels)})"
+
+    def positions(self, obs: np.ndarray) -> np.ndarray:
+        """The positions the rule raises to its levels, ``(B, N)``."""
+        raise NotImplementedError
+
+    def order(self, obs: np.ndarray) -> np.ndarray:
+        """Orders ``(B, N)`` (float64) for observations ``(B, N, d)``."""
+        return np.maximum(np.asarray(self.levels, dtype=np.float64) - self.positions(obs), 0.0)
+
+    def __call__(self, obs: Any) -> Any:
+        """Orders for one observation ``(N, d)`` -> ``(N,)``, a batch ``(B, N, d)`` ->
+        ``(B, N)`` (int64), or a mapping agent -> row(s) in stage order -> agent -> order(s)."""
+        o, single, names = _stack(obs)
+        if o.shape[1] != self.n_stages:
+            raise ConfigError(
+                f"observations have {o.shape[1]} stages, the rule has {self.n_stages} levels"
+            )
+        q = np.rint(self.order(o)).astype(np.int64)
+        if single:
+            q = q[0]
+        if names is not None:
+            return {a: q[..., i] for i, a in enumerate(names)}
+        return q
+
+    @classmethod
+    def _local_search(
+        cls, start: Sequence[int], objective: Objective, low: int = 0
+    ) -> tuple[SerialBaseStock, float, int]:
+        hi = tuple(3 * max(v, 1) + 10 for v in start)
+        space = SearchSpace(tuple(start), (low,) * len(start), hi)
+        best, value, n = local_search(lambda x: objective(cls(x)), space)
+        return cls(best), value, n
+
+
+class EchelonBaseStock(SerialBaseStock):
+    r"""Order up to :math:`S_i` on the echelon inventory position of each stage.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pi = EchelonBaseStock([4, 9])  # obs rows: on hand, backlog, pipeline, last order
+    >>> obs = np.array([[2.0, 0.0, 1.0, 3.0], [3.0, 1.0, 2.0, 1.0]])
+    >>> pi(obs)  # installation positions 2+1+1-0 = 4 and 3+2-1 = 4, echelon 4 and 8
+    array([0, 1])
+    """
+
+    kind = "echelon"
+
+    def positions(self, obs: np.ndarray) -> np.ndarray:
+        return np.cumsum(installation_positions(obs), axis=1)
+
+    @classmethod
+    def tune(cls, system: SerialSystem, objective: Objective | None = None) -> TuneResult:
+        """The optimal levels of ``system`` (exact, :meth:`SerialSystem.solve`); with an
+        ``objective`` (e.g. a simulation with common random numbers), a local search from
+        them on it, to check or refine them on another model."""
+        if not isinstance(system, SerialSystem):
+            raise ConfigError(f"system must be a SerialSystem, got {system!r}")
+        sol = system.solve()
+        if objective is None:
+            return TuneResult(cls(sol.levels), sol.average_cost, "exact", 1)  # type: ignore[arg-type]
+        policy, value, n = cls._local_search(sol.levels, objective)
+        return TuneResult(policy, value, "simulation", n)  # type: ignore[arg-type]
+
+
+class InstallationBaseStock(SerialBaseStock):
+    r"""Order up to :math:`s_i` on each stage's own (installation) inventory position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pi = InstallationBaseStock([5, 6])
+    >>> pi(np.array([[2.0, 0.0, 1.0, 3.0], [3.0, 1.0, 2.0, 1.0]]))  # positions 4 and 4
+    array([1, 2])
+    """
+
+    kind = "installation"
+
+    def positions(self, obs: np.ndarray) -> np.ndarray:
+        return installation_positions(obs)
+
+    @classmethod
+    def tune(
+        cls, system: SerialSystem, objective: Objective, start: Sequence[int] | None = None
+    ) -> TuneResult:
+        """Integer pattern search (:func:`~gym_inventory.policies.tuning.local_search`) on
+        ``objective`` (cost per period of a policy, e.g. a simulation with common random
+        numbers), from ``start`` (default: the stock each stage adds in the echelon optimum,
+        :attr:`SerialSolution.local_levels`). A local optimum in general."""
+        if not isinstance(system, SerialSystem):
+            raise ConfigError(f"system must be a SerialSystem, got {system!r}")
+        if not callable(objective):
+            raise ConfigError(f"objective must be callable (policy -> cost), got {objective!r}")
+        s0 = system.solve().local_levels if start is None else cls(start).levels
+        if len(s0) != system.n_stages:
+            raise ConfigError(f"start must have {system.n_stages} entries, got {len(s0)}")
+        policy, value, n = cls._local_search(s0, objective)
+        return TuneResult(policy, value, "simulation", n)  # type: ignore[arg-type]

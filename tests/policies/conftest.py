@@ -11,7 +11,7 @@ class SerialChain:
     """State of ``batch`` copies of the chain and the period written out step by step.
 
     Period t: 1. arrivals; 2. every stage orders (``policy(obs)``, obs ``(B, N, d)``: on
-    hand, backlog owed downstream, pipeline by arrival, last order received); 3. shipping
+    hand, backlog owed downstream, last order received, on order, pipeline); 3. shipping
     top-down, stage i+1 ships min(on hand, owed + order); a shipment on link i with L_i = 0
     arrives at once, else it enters pipeline slot L_i - 1; 4. demand at the retailer from on
     hand, the rest backlogged; 5. costs h_i * on hand_i + p * backlog_0 (nothing in transit).
@@ -28,8 +28,12 @@ class SerialChain:
         self.last = np.zeros((batch, N))
 
     def obs(self):
+        """supply_chain_v0's rows: on hand, backlog, order received, on order, pipeline."""
         s = self
-        return np.concatenate([s.on[..., None], s.back[..., None], s.pipe, s.last[..., None]], 2)
+        on_order = np.zeros_like(s.back)
+        on_order[:, :-1] = s.back[:, 1:]  # owed by the upstream (the supplier never owes)
+        rows = [s.on, s.back, s.last, on_order]
+        return np.concatenate([*(r[..., None] for r in rows), s.pipe], 2)
 
     def period(self, policy, d):
         """One period with demand ``d`` (B,); returns the period's cost (B,)."""

@@ -15,14 +15,14 @@ from gym_inventory.policies import (
     solve_serial,
 )
 
-# two copies of a 3-stage chain; rows: on hand, backlog owed downstream, pipeline (2), last
+# two copies of a 3-stage chain; rows: on hand, backlog, order received, on order, pipeline
 OBS = np.array(
     [
-        [[1.0, 2.0, 3.0, 0.0, 4.0], [2.0, 1.0, 1.0, 1.0, 3.0], [5.0, 0.0, 0.0, 2.0, 1.0]],
-        [[0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]],
+        [[1.0, 2.0, 4.0, 1.0, 3.0, 0.0], [2.0, 1.0, 3.0, 0.0, 1.0, 1.0], [5, 0, 1, 0, 0, 2]],
+        [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]] * 3,
     ]
 )
-# installation positions: 1+3+1-2 = 3, 2+2+0-1 = 3, 5+2+0-0 = 7; echelon 3, 6, 13
+# installation positions: 1-2+1+3 = 3, 2-1+0+2 = 3, 5-0+0+2 = 7; echelon 3, 6, 13
 
 
 def test_positions_and_orders_on_a_batch():
@@ -36,9 +36,9 @@ def test_positions_and_orders_on_a_batch():
 
 def test_mapping_of_agents_with_pipelines_of_different_length():
     obs = {
-        "retailer": np.array([1.0, 2.0, 3.0, 4.0]),  # one pipeline slot
-        "warehouse": np.array([2.0, 1.0, 1.0, 1.0, 3.0]),
-        "factory": np.array([5.0, 0.0, 0.0, 2.0, 1.0]),
+        "retailer": np.array([1.0, 2.0, 4.0, 1.0, 3.0]),  # one pipeline slot
+        "warehouse": np.array([2.0, 1.0, 3.0, 0.0, 1.0, 1.0]),
+        "factory": np.array([5.0, 0.0, 1.0, 0.0, 0.0, 2.0]),
     }
     out = EchelonBaseStock([5, 8, 20])(obs)
     assert list(out) == ["retailer", "warehouse", "factory"]
@@ -55,7 +55,7 @@ def test_rule_errors():
     with pytest.raises(ConfigError, match="3 stages, the rule has 2"):
         EchelonBaseStock([1, 2])(OBS)
     with pytest.raises(ConfigError, match="shape"):
-        EchelonBaseStock([1, 2, 3])(np.zeros((3, 2)))
+        EchelonBaseStock([1, 2, 3])(np.zeros((3, 3)))
     system = SerialSystem(5.0, (0, 1, 2), (7.0, 4.0, 2.0), 37.12)
     with pytest.raises(ConfigError, match="objective"):
         InstallationBaseStock.tune(system, None)

@@ -101,7 +101,7 @@ def _frozen_distribution(demand: Any) -> Any:
     return demand
 
 
-def _check_costs(name: str, values: Any, n: int | None, *, integer: bool) -> tuple:
+def _check_seq(name: str, values: Any, n: int | None, check: Any) -> tuple:
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise ConfigError(f"{name} must be a sequence (one entry per stage), got {values!r}")
     vals = list(values)
@@ -109,9 +109,7 @@ def _check_costs(name: str, values: Any, n: int | None, *, integer: bool) -> tup
         raise ConfigError(f"{name} must have 1 to {MAX_STAGES} entries, got {len(vals)}")
     if n is not None and len(vals) != n:
         raise ConfigError(f"{name} must have one entry per stage ({n}), got {len(vals)}")
-    if integer:
-        return tuple(check_int(f"{name}[{i}]", v) for i, v in enumerate(vals))
-    return tuple(check_real(f"{name}[{i}]", v) for i, v in enumerate(vals))
+    return tuple(check(f"{name}[{i}]", v) for i, v in enumerate(vals))
 
 
 @dataclass(frozen=True)
@@ -189,8 +187,8 @@ class SerialSystem:
 
     def __post_init__(self) -> None:
         dist = _frozen_distribution(self.demand)
-        L = _check_costs("lead_times", self.lead_times, None, integer=True)
-        h = _check_costs("holding_costs", self.holding_costs, len(L), integer=False)
+        L = _check_seq("lead_times", self.lead_times, None, check_int)
+        h = _check_seq("holding_costs", self.holding_costs, len(L), check_real)
         if any(v > MAX_QUANTITY for v in L):
             raise ConfigError(f"lead_times must be <= {MAX_QUANTITY}, got {list(L)}")
         p = check_real("penalty_cost", self.penalty_cost, low=0.0, low_inclusive=False)
@@ -311,8 +309,7 @@ class SerialSystem:
         ``levels`` are integers, retailer first, any order (a level above an upstream one
         acts as that one).
         """
-        S = _check_costs("levels", levels, self.n_stages, integer=False)
-        S = tuple(check_int(f"levels[{i}]", v, low=None) for i, v in enumerate(S))
+        S = _check_seq("levels", levels, self.n_stages, lambda n, v: check_int(n, v, low=None))
         _, cz = self._recursion(S)
         return SerialCost(**self._costs(cz))
 

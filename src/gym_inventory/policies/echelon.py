@@ -4,18 +4,17 @@ r"""Base-stock rules for a serial chain: :class:`EchelonBaseStock` and
 Both act on a batch of per-stage observations of
 :mod:`gym_inventory.multi.supply_chain_v0` (stage 0 the retailer first), each stage's row
 laid out as :data:`STAGE_OBS_FIELDS`: own on-hand stock, backlog owed downstream (the
-customer backlog at the retailer), the inbound pipeline by arrival (as many entries as the
-row has between them, zero-padded rows welcome), and the last order received. From them,
-stage :math:`i`'s installation inventory position is
+customer backlog at the retailer), the last order received, the units on order (ordered,
+not yet shipped to it), then the inbound pipeline by arrival (any length; zero-padded rows
+welcome). Stage :math:`i`'s installation inventory position is
 
 .. math::
 
-    IP_i = \text{on hand}_i + \text{pipeline}_i + \text{owed}_{i+1 \to i}
-    - \text{backlog}_i ,
+    IP_i = \text{on hand}_i - \text{backlog}_i + \text{on order}_i + \text{pipeline}_i
 
-where :math:`\text{owed}_{i+1 \to i}` is the backlog field of stage :math:`i+1` (0 for the
-top, whose supplier never backlogs), and its echelon inventory position is
-:math:`\sum_{j \le i} IP_j`.
+and, without information delays, its echelon inventory position is
+:math:`\sum_{j \le i} IP_j` (what stage :math:`j < i` has on order from :math:`j+1` is
+what :math:`j+1` owes it).
 
 * :class:`EchelonBaseStock` ``(S)``: stage :math:`i` orders :math:`(S_i - \sum_{j\le i}
   IP_j)^+`; optimal with the levels of :func:`~gym_inventory.policies.solve_serial`.
@@ -46,8 +45,9 @@ __all__ = [
     "installation_positions",
 ]
 
-#: Layout of one stage's observation row (the pipeline spans every column between).
-STAGE_OBS_FIELDS = ("on_hand", "backlog", "pipeline...", "last_order")
+#: Layout of one stage's observation row (then the pipeline, one column per period ahead):
+#: ``supply_chain_v0``'s.
+STAGE_OBS_FIELDS = ("on_hand", "backlog", "order_received", "on_order")
 
 #: Objective of a tuner: expected cost per period of a policy (lower is better).
 Objective = Callable[["SerialBaseStock"], float]
@@ -62,29 +62,27 @@ def _stack(obs: Any) -> tuple[np.ndarray, bool, list[str] | None]:
         if len({r.ndim for r in rows}) != 1 or rows[0].ndim not in (1, 2):
             raise ConfigError("observations by agent must all be (d,) or all (batch, d) arrays")
         width = max(r.shape[-1] for r in rows)
-        pad = [np.concatenate([r[..., :-1], np.zeros((*r.shape[:-1], width - r.shape[-1])),
-                               r[..., -1:]], axis=-1) for r in rows]  # fmt: skip
+        pad = [
+            np.concatenate([r, np.zeros((*r.shape[:-1], width - r.shape[-1]))], -1) for r in rows
+        ]
         o = np.stack(pad, axis=-2)
     else:
         o = np.asarray(obs, dtype=np.float64)
     single = o.ndim == 2
     if single:
         o = o[None]
-    if o.ndim != 3 or o.shape[-1] < 3:
+    if o.ndim != 3 or o.shape[-1] < len(STAGE_OBS_FIELDS):
         raise ConfigError(
-            "observations must have shape (stages, d) or (batch, stages, d) with d >= 3 "
-            f"(on_hand, backlog, pipeline..., last_order), got {np.shape(obs)}"
+            "observations must have shape (stages, d) or (batch, stages, d) with d >= 4 "
+            f"(on_hand, backlog, order_received, on_order, pipeline...), got {np.shape(obs)}"
         )
     return o, single, names
 
 
 def installation_positions(obs: np.ndarray) -> np.ndarray:
     """Installation inventory positions ``(B, N)`` of per-stage observations ``(B, N, d)``."""
-    on_hand, backlog = obs[..., 0], obs[..., 1]
-    pipeline = obs[..., 2:-1].sum(axis=-1)
-    owed_to = np.zeros_like(backlog)
-    owed_to[:, :-1] = backlog[:, 1:]
-    return on_hand + pipeline + owed_to - backlog
+    on_hand, backlog, on_order = obs[..., 0], obs[..., 1], obs[..., 3]
+    return on_hand - backlog + on_order + obs[..., 4:].sum(axis=-1)
 
 
 class SerialBaseStock:
@@ -145,9 +143,9 @@ class EchelonBaseStock(SerialBaseStock):
     Examples
     --------
     >>> import numpy as np
-    >>> pi = EchelonBaseStock([4, 9])  # obs rows: on hand, backlog, pipeline, last order
-    >>> obs = np.array([[2.0, 0.0, 1.0, 3.0], [3.0, 1.0, 2.0, 1.0]])
-    >>> pi(obs)  # installation positions 2+1+1-0 = 4 and 3+2-1 = 4, echelon 4 and 8
+    >>> pi = EchelonBaseStock([4, 9])  # rows: on hand, backlog, received, on order, pipeline
+    >>> obs = np.array([[2.0, 0.0, 3.0, 1.0, 1.0], [3.0, 1.0, 1.0, 0.0, 2.0]])
+    >>> pi(obs)  # installation positions 2-0+1+1 = 4 and 3-1+0+2 = 4, echelon 4 and 8
     array([0, 1])
     """
 
@@ -177,7 +175,7 @@ class InstallationBaseStock(SerialBaseStock):
     --------
     >>> import numpy as np
     >>> pi = InstallationBaseStock([5, 6])
-    >>> pi(np.array([[2.0, 0.0, 1.0, 3.0], [3.0, 1.0, 2.0, 1.0]]))  # positions 4 and 4
+    >>> pi(np.array([[2.0, 0.0, 3.0, 1.0, 1.0], [3.0, 1.0, 1.0, 0.0, 2.0]]))  # positions 4, 4
     array([1, 2])
     """
 

@@ -58,7 +58,7 @@ def test_rule_errors():
         EchelonBaseStock([1, 2, 3])(np.zeros((3, 3)))
     system = SerialSystem(5.0, (0, 1, 2), (7.0, 4.0, 2.0), 37.12)
     with pytest.raises(ConfigError, match="objective"):
-        InstallationBaseStock.tune(system, None)
+        InstallationBaseStock.tune(system, 5.0)
     with pytest.raises(ConfigError, match="start must have 3"):
         InstallationBaseStock.tune(system, lambda pi: 0.0, start=[1, 2])
     with pytest.raises(ConfigError, match="SerialSystem"):

@@ -42,7 +42,9 @@ __all__ = [
     "STAGE_OBS_FIELDS",
     "EchelonBaseStock",
     "InstallationBaseStock",
+    "chain_objective",
     "installation_positions",
+    "simulate_chain",
 ]
 
 #: Layout of one stage's observation row (then the pipeline, one column per period ahead):
@@ -83,6 +85,66 @@ def installation_positions(obs: np.ndarray) -> np.ndarray:
     """Installation inventory positions ``(B, N)`` of per-stage observations ``(B, N, d)``."""
     on_hand, backlog, on_order = obs[..., 0], obs[..., 1], obs[..., 3]
     return on_hand - backlog + on_order + obs[..., 4:].sum(axis=-1)
+
+
+def chain_config(system: SerialSystem, **overrides: Any) -> Any:
+    """The :class:`~gym_inventory.envs.supply_config.SupplyChainConfig` of ``system``
+    (serial, backorders, no information delays; Poisson or any
+    :class:`~gym_inventory.demand.DemandSource` demand)."""
+    from gym_inventory.demand.base import DemandSource
+    from gym_inventory.demand.parametric import DiscreteDemand, PoissonDemand
+    from gym_inventory.envs.supply_config import SupplyChainConfig
+
+    d = system.demand
+    if not isinstance(d, DemandSource):
+        d = PoissonDemand(d) if np.ndim(d) == 0 else DiscreteDemand(list(np.ravel(d)))
+    kw = dict(
+        topology="serial",
+        n_stages=system.n_stages,
+        lead_times=system.lead_times,
+        holding_costs=system.holding_costs,
+        penalty_cost=system.penalty_cost,
+        demand=d,
+    )
+    return SupplyChainConfig.from_kwargs({**kw, **overrides})
+
+
+def simulate_chain(
+    policy: SerialBaseStock,
+    config: Any,
+    *,
+    batch: int = 64,
+    periods: int = 2000,
+    warmup: int = 200,
+    seed: int = 0,
+) -> np.ndarray:
+    """Average cost per period of ``policy`` in each of ``batch`` copies of the
+    ``supply_chain_v0`` chain ``config`` (a ``SupplyChainConfig`` or a
+    :class:`SerialSystem`), after ``warmup`` periods from the empty chain; copy ``b`` is
+    seeded ``seed + b`` (common random numbers across policies). Returns ``(batch,)``."""
+    from gym_inventory.core.fields import PROFIT
+    from gym_inventory.envs.supply import SupplyChainModel
+
+    if isinstance(config, SerialSystem):
+        config = chain_config(config)
+    check_int("batch", batch, low=1)
+    check_int("warmup", warmup)
+    check_int("periods", periods, low=warmup + 1)
+    model = SupplyChainModel(config, batch_size=batch)
+    obs = model.reset([np.random.default_rng(seed + b) for b in range(batch)])
+    total = np.zeros(batch)
+    for t in range(periods):
+        record = model.step(np.asarray(policy(obs), dtype=np.float64))
+        if t >= warmup:
+            total -= record[:, :, PROFIT].sum(axis=1)
+    return total / (periods - warmup)
+
+
+def chain_objective(system: SerialSystem, **settings: Any) -> Objective:
+    """``policy -> mean cost`` by :func:`simulate_chain` on ``system``'s chain, the same
+    seeds for every policy (``settings``: ``batch``, ``periods``, ``warmup``, ``seed``)."""
+    config = chain_config(system)
+    return lambda policy: float(simulate_chain(policy, config, **settings).mean())
 
 
 class SerialBaseStock:
@@ -186,14 +248,20 @@ class InstallationBaseStock(SerialBaseStock):
 
     @classmethod
     def tune(
-        cls, system: SerialSystem, objective: Objective, start: Sequence[int] | None = None
+        cls,
+        system: SerialSystem,
+        objective: Objective | None = None,
+        start: Sequence[int] | None = None,
     ) -> TuneResult:
         """Integer pattern search (:func:`~gym_inventory.policies.tuning.local_search`) on
-        ``objective`` (cost per period of a policy, e.g. a simulation with common random
-        numbers), from ``start`` (default: the stock each stage adds in the echelon optimum,
+        ``objective`` (cost per period of a policy; default :func:`chain_objective`, a
+        simulation of ``supply_chain_v0`` with common random numbers), from ``start``
+        (default: the stock each stage adds in the echelon optimum,
         :attr:`SerialSolution.local_levels`). A local optimum in general."""
         if not isinstance(system, SerialSystem):
             raise ConfigError(f"system must be a SerialSystem, got {system!r}")
+        if objective is None:
+            objective = chain_objective(system)
         if not callable(objective):
             raise ConfigError(f"objective must be callable (policy -> cost), got {objective!r}")
         s0 = system.solve().local_levels if start is None else cls(start).levels

@@ -1,0 +1,83 @@
+"""Clark-Scarf figures of docs/multi_echelon_optimum.md: exact optima (solve_serial), the
+published instances they reproduce, and long simulations of supply_chain_v0 under the
+echelon optimum and the tuned installation base-stock rule.
+
+Run: ``python baselines/clark_scarf.py`` (about a minute on one core).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from gym_inventory.demand import NormalDemand
+from gym_inventory.policies import EchelonBaseStock, InstallationBaseStock, SerialSystem
+from gym_inventory.policies.echelon import chain_objective, simulate_chain
+
+#: The proposed preset="clark_scarf": Snyder & Shen Example 6.1 with Poisson(5) demand,
+#: their lead times (1, 1, 2) in the package's timing (0, 1, 2).
+PROPOSED = dict(demand=5.0, lead_times=(0, 1, 2), holding_costs=(7.0, 4.0, 2.0), penalty_cost=37.12)
+#: Shang & Song (2003) Table 1 rows 1, 9, 17, 25 (echelon rates retailer first, p, published
+#: levels and cost as recorded in stockpyl's tests/test_ssm_serial.py).
+SHANG_SONG = [
+    (1, (0.25, 0.25, 0.25, 0.25), 9.0, (8, 13, 18, 22), 12.688),
+    (9, (0.25, 2.5, 2.5, 0.25), 9.0, (9, 10, 13, 19), 53.008),
+    (17, (0.25, 0.25, 0.25, 0.25), 99.0, (11, 17, 22, 27), 16.206),
+    (25, (0.25, 2.5, 2.5, 0.25), 99.0, (11, 14, 18, 26), 74.564),
+]
+SIM = dict(batch=256, periods=5000, warmup=200, seed=10_000)  # fresh seeds for reporting
+TUNE = dict(batch=32, periods=1000, warmup=100, seed=0)  # common random numbers for tuning
+
+
+def ci(x: np.ndarray) -> str:
+    return f"{np.mean(x):.3f} ± {1.96 * np.std(x, ddof=1) / np.sqrt(len(x)):.3f}"
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    print("## Published instances (Snyder-Shen accounting)\n")
+    print("| instance | levels (ours) | published levels | cost (ours, exact) | published |")
+    print("|---|---|---|---|---|")
+    for row, he, p, levels, cost in SHANG_SONG:
+        h = tuple(float(x) for x in np.cumsum(he[::-1])[::-1])
+        sol = SerialSystem(4.0, (0, 1, 1, 1), h, p).solve()
+        print(f"| Shang-Song T1 row {row} | {sol.levels} | {levels} | "
+              f"{sol.snyder_shen_cost:.4f} | {cost} |")  # fmt: skip
+    sol = SerialSystem(**PROPOSED).solve()
+    print(f"| Snyder-Shen Ex. 6.1, Poisson(5) | {sol.levels} | (9, 15, 26) (stockpyl 1.0.2) | "
+          f"{sol.snyder_shen_cost:.4f} | 72.0435 (stockpyl 1.0.2) |\n")  # fmt: skip
+
+    print("## The proposed clark_scarf preset, and the env's current one\n")
+    print("| instance | levels | ours | Chen-Zheng | Snyder-Shen | error bound |")
+    print("|---|---|---|---|---|---|")
+    env_now = dict(PROPOSED, demand=NormalDemand(5.0, 1.0), lead_times=(1, 1, 2))
+    for name, kw in [("proposed (Poisson 5, L = 0, 1, 2)", PROPOSED),
+                     ("env preset now (rounded N(5,1), L = 1, 1, 2)", env_now)]:  # fmt: skip
+        s = SerialSystem(**kw).solve()
+        print(f"| {name} | {s.levels} | {s.average_cost:.4f} | {s.clark_scarf_cost:.4f} | "
+              f"{s.snyder_shen_cost:.4f} | {s.error_bound:.1e} |")  # fmt: skip
+
+    system = SerialSystem(**PROPOSED)
+    sol = system.solve()
+    print("\n## Rules on supply_chain_v0 (proposed preset), cost per period\n")
+    b, n, w, s0 = SIM["batch"], SIM["periods"], SIM["warmup"], SIM["seed"]
+    print(f"simulation: {b} copies x {n} periods, first {w} dropped, seeds {s0}+; 95 % intervals")
+    print("over copies\n")
+    print("| policy | levels | exact | simulated |")
+    print("|---|---|---|---|")
+    ech = simulate_chain(EchelonBaseStock(sol.levels), system, **SIM)
+    print(f"| EchelonBaseStock (optimum) | {sol.levels} | {sol.average_cost:.3f} | {ci(ech)} |")
+    start = InstallationBaseStock(sol.local_levels)
+    print(f"| InstallationBaseStock (echelon optimum's local levels) | {start.levels} | - | "
+          f"{ci(simulate_chain(start, system, **SIM))} |")  # fmt: skip
+    tuned = InstallationBaseStock.tune(system, chain_objective(system, **TUNE))
+    inst = simulate_chain(tuned.policy, system, **SIM)
+    print(f"| InstallationBaseStock (tuned, {tuned.evaluations} evaluations) | "
+          f"{tuned.policy.levels} | - | {ci(inst)} |")  # fmt: skip
+    print(f"\ngap of the tuned installation rule (paired, same seeds): {ci(inst - ech)}")
+    print(f"\n({time.perf_counter() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

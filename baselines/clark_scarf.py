@@ -7,12 +7,19 @@ Run: ``python baselines/clark_scarf.py`` (about a minute on one core).
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
 
 from gym_inventory.demand import NormalDemand
-from gym_inventory.policies import EchelonBaseStock, InstallationBaseStock, SerialSystem
+from gym_inventory.envs.supply_config import SupplyChainConfig
+from gym_inventory.policies import (
+    EchelonBaseStock,
+    InstallationBaseStock,
+    SerialSystem,
+    solve_serial,
+)
 from gym_inventory.policies.echelon import chain_objective, simulate_chain
 
 #: The proposed preset="clark_scarf": Snyder & Shen Example 6.1 with Poisson(5) demand,
@@ -76,7 +83,41 @@ def main() -> None:
     print(f"| InstallationBaseStock (tuned, {tuned.evaluations} evaluations) | "
           f"{tuned.policy.levels} | - | {ci(inst)} |")  # fmt: skip
     print(f"\ngap of the tuned installation rule (paired, same seeds): {ci(inst - ech)}")
+    f = chain_objective(system, **TUNE)
+    grid = {s: f(InstallationBaseStock(s)) for s in itertools.product(
+        range(5, 12), range(9, 18), range(13, 22))}  # fmt: skip
+    best = min(grid, key=grid.get)
+    print(f"\ncheck: exhaustive grid [5, 11] x [9, 17] x [13, 21] ({len(grid)} points) on the "
+          f"tuning objective: best {best} at {grid[best]:.4f}; pattern search's "
+          f"{tuned.policy.levels} at {tuned.average_cost:.4f}")  # fmt: skip
+    at_best = simulate_chain(InstallationBaseStock(best), system, **SIM)
+    print(f"grid best on the reporting seeds: {ci(at_best)}")
+
+    divergent()
     print(f"\n({time.perf_counter() - t0:.0f} s)")
+
+
+def divergent() -> None:
+    """No exact optimum is known: the tuned rules, one level shared by the retailers."""
+    kw = dict(lead_times=(1, 1, 2), holding_costs=(3.0, 3.0, 1.0), penalty_cost=19.0)
+    config = SupplyChainConfig.from_kwargs(
+        dict(topology="divergent", n_retailers=2, demand_mean=5.0, **kw)
+    )
+    print("\n## Divergent chain: 2 retailers (Poisson 5 each, L = 1, h = 3), a warehouse "
+          "(L = 2, h = 1), p = 19\n")  # fmt: skip
+    one = solve_serial(5.0, (1, 2), (3.0, 1.0), 19.0)  # a retailer and the warehouse alone
+    both = solve_serial(10.0, (1, 2), (3.0, 1.0), 19.0)  # the two as one retailer
+    r, w = one.levels[0], both.levels[1]
+    print(f"start: retailer level {r} (serial optimum of one retailer and the warehouse), "
+          f"warehouse echelon level {w} (serial optimum at the summed demand)\n")  # fmt: skip
+    print("| policy | levels | tuning objective (evaluations) | simulated |")
+    print("|---|---|---|---|")
+    objective = chain_objective(config, **TUNE)
+    for cls, start in [(EchelonBaseStock, (r, r, w)), (InstallationBaseStock, (r, r, w - 2 * r))]:
+        res = cls.search(config, start, objective, shared_retailer_level=True)
+        c = simulate_chain(res.policy, config, **SIM)
+        print(f"| {cls.__name__} (tuned) | {res.policy.levels} | {res.average_cost:.3f} "
+              f"({res.evaluations}) | {ci(c)} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -121,3 +121,45 @@ def test_truncation_bound_holds_against_a_finer_truncation():
     gap = abs(coarse.cost(S).average_cost - fine.cost(S).average_cost)
     assert gap <= coarse.error_bound + fine.error_bound
     assert coarse.error_bound <= 1e-3
+
+
+def test_divergent_positions():
+    # retailers 0, 1 and the warehouse 2; installation positions 3, 3, 7 (see OBS)
+    ech = EchelonBaseStock([5, 4, 20], topology="divergent")
+    assert ech(OBS[0]).tolist() == [2, 1, 7]  # retailers alone, the warehouse 20 - 13
+    inst = InstallationBaseStock([5, 4, 10], topology="divergent")
+    assert inst(OBS[0]).tolist() == [2, 1, 3]
+    assert "divergent" in repr(ech)
+    with pytest.raises(ConfigError, match="topology"):
+        EchelonBaseStock([1, 2], topology="tree")
+
+
+def test_search_errors():
+    pytest.importorskip("pettingzoo")
+    from gym_inventory.envs.supply_config import SupplyChainConfig
+
+    with pytest.raises(ConfigError, match="SupplyChainConfig"):
+        EchelonBaseStock.search({"n_stages": 2}, [1, 2])
+    delayed = SupplyChainConfig.from_kwargs(dict(n_stages=2, info_delays=1))
+    with pytest.raises(ConfigError, match="information delays"):
+        EchelonBaseStock.search(delayed, [1, 2])
+    plain = SupplyChainConfig.from_kwargs(dict(n_stages=2))
+    with pytest.raises(ConfigError, match="start must have 2"):
+        EchelonBaseStock.search(plain, [1, 2, 3])
+
+
+def test_divergent_search_improves_on_its_start():
+    pytest.importorskip("pettingzoo")
+    from gym_inventory.envs.supply_config import SupplyChainConfig
+    from gym_inventory.policies.echelon import chain_objective
+
+    config = SupplyChainConfig.from_kwargs(
+        dict(topology="divergent", n_retailers=2, lead_times=(1, 1, 1), demand_mean=3.0)
+    )
+    f = chain_objective(config, batch=8, periods=300, warmup=50, seed=0)
+    start = (5, 5, 10)
+    res = InstallationBaseStock.search(config, start, f, shared_retailer_level=True)
+    lv = res.policy.levels
+    assert lv[0] == lv[1] and res.policy.topology == "divergent"
+    assert res.average_cost <= f(InstallationBaseStock(start, "divergent"))
+    assert res.average_cost == pytest.approx(f(res.policy))  # common random numbers

@@ -140,31 +140,41 @@ def simulate_chain(
     return total / (periods - warmup)
 
 
-def chain_objective(system: SerialSystem, **settings: Any) -> Objective:
-    """``policy -> mean cost`` by :func:`simulate_chain` on ``system``'s chain, the same
-    seeds for every policy (``settings``: ``batch``, ``periods``, ``warmup``, ``seed``)."""
-    config = chain_config(system)
+def chain_objective(system: Any, **settings: Any) -> Objective:
+    """``policy -> mean cost`` by :func:`simulate_chain` on ``system``'s chain (a
+    :class:`SerialSystem` or a ``SupplyChainConfig``), the same seeds for every policy
+    (``settings``: ``batch``, ``periods``, ``warmup``, ``seed``)."""
+    config = chain_config(system) if isinstance(system, SerialSystem) else system
     return lambda policy: float(simulate_chain(policy, config, **settings).mean())
 
 
 class SerialBaseStock:
-    """Common part of the two rules: levels, validation, the call on observations."""
+    """Common part of the two rules: levels, validation, the call on observations.
+
+    ``topology="divergent"``: stages ``0 .. N-2`` are retailers supplied by the warehouse
+    ``N-1`` (``supply_chain_v0``'s divergent numbering); a retailer's echelon is itself, the
+    warehouse's is the whole chain.
+    """
 
     kind: ClassVar[str] = ""
 
-    def __init__(self, levels: Sequence[int]) -> None:
+    def __init__(self, levels: Sequence[int], topology: str = "serial") -> None:
         if isinstance(levels, (str, bytes)) or not isinstance(levels, (Sequence, np.ndarray)):
             raise ConfigError(f"levels must be a sequence of ints (one per stage), got {levels!r}")
         if len(levels) == 0:
             raise ConfigError("levels must have one entry per stage, got none")
+        if topology not in ("serial", "divergent"):
+            raise ConfigError(f"topology must be 'serial' or 'divergent', got {topology!r}")
         self.levels = tuple(check_int(f"levels[{i}]", v) for i, v in enumerate(levels))
+        self.topology = topology
 
     @property
     def n_stages(self) -> int:
         return len(self.levels)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({list(self.levels)})"
+        top = "" if self.topology == "serial" else ", topology='divergent'"
+        return f"{type(self).__name__}({list(self.levels)}{top})"
 
     def positions(self, obs: np.ndarray) -> np.ndarray:
         """The positions the rule raises to its levels, ``(B, N)``."""
@@ -191,12 +201,48 @@ class SerialBaseStock:
 
     @classmethod
     def _local_search(
-        cls, start: Sequence[int], objective: Objective, low: int = 0
+        cls, start: Sequence[int], objective: Objective, topology: str = "serial"
     ) -> tuple[SerialBaseStock, float, int]:
         hi = tuple(3 * max(v, 1) + 10 for v in start)
-        space = SearchSpace(tuple(start), (low,) * len(start), hi)
-        best, value, n = local_search(lambda x: objective(cls(x)), space)
-        return cls(best), value, n
+        space = SearchSpace(tuple(start), (0,) * len(start), hi)
+        best, value, n = local_search(lambda x: objective(cls(x, topology)), space)
+        return cls(best, topology), value, n
+
+    @classmethod
+    def search(
+        cls,
+        config: Any,
+        start: Sequence[int],
+        objective: Objective | None = None,
+        *,
+        shared_retailer_level: bool = False,
+    ) -> TuneResult:
+        """Pattern search from ``start`` on any ``supply_chain_v0`` chain ``config`` (a
+        ``SupplyChainConfig``; serial or divergent, no information delays), by default on
+        :func:`chain_objective`. ``shared_retailer_level``: divergent chains search one
+        level for every retailer (``start[0]``) and the warehouse's (``start[-1]``)."""
+        from gym_inventory.envs.supply_config import SupplyChainConfig
+
+        if not isinstance(config, SupplyChainConfig):
+            raise ConfigError(f"config must be a SupplyChainConfig, got {config!r}")
+        if any(config.info_delays):
+            raise ConfigError("search needs a chain without information delays (info_delays=0)")
+        topology = "divergent" if config.divergent else "serial"
+        s0 = cls(start, topology).levels
+        if len(s0) != config.n_stages:
+            raise ConfigError(f"start must have {config.n_stages} entries, got {len(s0)}")
+        f = chain_objective(config) if objective is None else objective
+        if not (shared_retailer_level and topology == "divergent"):
+            policy, value, n = cls._local_search(s0, f, topology)
+            return TuneResult(policy, value, "simulation", n)  # type: ignore[arg-type]
+        R = config.n_stages - 1
+
+        def expand(x: tuple[int, ...]) -> SerialBaseStock:
+            return cls((x[0],) * R + (x[1],), topology)
+
+        space = SearchSpace((s0[0], s0[-1]), (0, 0), (3 * s0[0] + 10, 3 * s0[-1] + 10))
+        best, value, n = local_search(lambda x: f(expand(x)), space)
+        return TuneResult(expand(best), value, "simulation", n)  # type: ignore[arg-type]
 
 
 class EchelonBaseStock(SerialBaseStock):
@@ -214,7 +260,11 @@ class EchelonBaseStock(SerialBaseStock):
     kind = "echelon"
 
     def positions(self, obs: np.ndarray) -> np.ndarray:
-        return np.cumsum(installation_positions(obs), axis=1)
+        ip = installation_positions(obs)
+        if self.topology == "divergent":
+            ip[:, -1] = ip.sum(axis=1)
+            return ip
+        return np.cumsum(ip, axis=1)
 
     @classmethod
     def tune(cls, system: SerialSystem, objective: Objective | None = None) -> TuneResult:

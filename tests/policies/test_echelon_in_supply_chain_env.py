@@ -68,3 +68,25 @@ def test_rules_act_on_the_parallel_env():
         obs, rew, *_ = env.step(actions)
         total -= rew[env.possible_agents[0]]
     assert total > 0
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(preset="beer_game"),
+        dict(n_stages=3, lead_times=(0, 1, 2), info_delays=(1, 0, 2)),
+        dict(topology="divergent", n_retailers=3, lead_times=(1, 0, 2, 1), info_delays=1),
+    ],
+)
+def test_echelon_positions_from_observations_match_the_env(kw):
+    """The rule's echelon positions (from observations only) equal the env's own, with
+    information delays too, along a trajectory of random orders."""
+    env = supply_chain_v0.parallel_env(**kw)
+    obs, _ = env.reset(seed=3)
+    top = "divergent" if kw.get("topology") == "divergent" else "serial"
+    pi = EchelonBaseStock([0] * len(env.possible_agents), topology=top)
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        rows = np.stack([obs[a] for a in env.possible_agents]).astype(np.float64)
+        assert pi.positions(rows[None])[0].tolist() == env.echelon_position().tolist()
+        obs, *_ = env.step({a: int(rng.integers(0, 8)) for a in env.agents})

@@ -124,9 +124,11 @@ def test_truncation_bound_holds_against_a_finer_truncation():
 
 
 def test_divergent_positions():
-    # retailers 0, 1 and the warehouse 2; installation positions 3, 3, 7 (see OBS)
+    # retailers 0, 1 and the warehouse 2; installation positions 3, 3, 7 (see OBS); the
+    # warehouse's echelon: on hand + pipeline 4 + 4 + 7, minus the retailers' backlog 2 + 1,
+    # plus its own on order 0 = 12
     ech = EchelonBaseStock([5, 4, 20], topology="divergent")
-    assert ech(OBS[0]).tolist() == [2, 1, 7]  # retailers alone, the warehouse 20 - 13
+    assert ech(OBS[0]).tolist() == [2, 1, 8]
     inst = InstallationBaseStock([5, 4, 10], topology="divergent")
     assert inst(OBS[0]).tolist() == [2, 1, 3]
     assert "divergent" in repr(ech)

@@ -12,9 +12,18 @@ welcome). Stage :math:`i`'s installation inventory position is
 
     IP_i = \text{on hand}_i - \text{backlog}_i + \text{on order}_i + \text{pipeline}_i
 
-and, without information delays, its echelon inventory position is
-:math:`\sum_{j \le i} IP_j` (what stage :math:`j < i` has on order from :math:`j+1` is
-what :math:`j+1` owes it).
+and its echelon inventory position (that of
+:meth:`~gym_inventory.envs.supply.SupplyChainModel.echelon_position`, with or without
+information delays)
+
+.. math::
+
+    EIP_i = \sum_{j \le i} (\text{on hand}_j + \text{pipeline}_j) - \text{backlog}_0
+    + \text{on order}_i ,
+
+the sum of the :math:`IP_j` when orders reach their upstream at once (what :math:`j < i`
+has on order is then what :math:`j+1` owes it). Divergent chains: a retailer's echelon is
+itself; the warehouse's sums over every stage and subtracts every retailer's backlog.
 
 * :class:`EchelonBaseStock` ``(S)``: stage :math:`i` orders :math:`(S_i - \sum_{j\le i}
   IP_j)^+`; optimal with the levels of :func:`~gym_inventory.policies.solve_serial`.
@@ -260,11 +269,13 @@ class EchelonBaseStock(SerialBaseStock):
     kind = "echelon"
 
     def positions(self, obs: np.ndarray) -> np.ndarray:
-        ip = installation_positions(obs)
+        stock = obs[..., 0] + obs[..., 4:].sum(axis=-1)  # on hand + inbound pipeline
+        on_order, backlog = obs[..., 3], obs[..., 1]
         if self.topology == "divergent":
-            ip[:, -1] = ip.sum(axis=1)
-            return ip
-        return np.cumsum(ip, axis=1)
+            out = installation_positions(obs)
+            out[:, -1] = stock.sum(axis=1) - backlog[:, :-1].sum(axis=1) + on_order[:, -1]
+            return out
+        return np.cumsum(stock, axis=1) - backlog[:, :1] + on_order
 
     @classmethod
     def tune(cls, system: SerialSystem, objective: Objective | None = None) -> TuneResult:

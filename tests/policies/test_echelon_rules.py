@@ -142,9 +142,6 @@ def test_search_errors():
 
     with pytest.raises(ConfigError, match="SupplyChainConfig"):
         EchelonBaseStock.search({"n_stages": 2}, [1, 2])
-    delayed = SupplyChainConfig.from_kwargs(dict(n_stages=2, info_delays=1))
-    with pytest.raises(ConfigError, match="information delays"):
-        EchelonBaseStock.search(delayed, [1, 2])
     plain = SupplyChainConfig.from_kwargs(dict(n_stages=2))
     with pytest.raises(ConfigError, match="start must have 2"):
         EchelonBaseStock.search(plain, [1, 2, 3])

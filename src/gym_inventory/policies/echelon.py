@@ -227,15 +227,13 @@ class SerialBaseStock:
         shared_retailer_level: bool = False,
     ) -> TuneResult:
         """Pattern search from ``start`` on any ``supply_chain_v0`` chain ``config`` (a
-        ``SupplyChainConfig``; serial or divergent, no information delays), by default on
+        ``SupplyChainConfig``; serial or divergent, information delays allowed), by default on
         :func:`chain_objective`. ``shared_retailer_level``: divergent chains search one
         level for every retailer (``start[0]``) and the warehouse's (``start[-1]``)."""
         from gym_inventory.envs.supply_config import SupplyChainConfig
 
         if not isinstance(config, SupplyChainConfig):
             raise ConfigError(f"config must be a SupplyChainConfig, got {config!r}")
-        if any(config.info_delays):
-            raise ConfigError("search needs a chain without information delays (info_delays=0)")
         topology = "divergent" if config.divergent else "serial"
         s0 = cls(start, topology).levels
         if len(s0) != config.n_stages:

@@ -104,6 +104,12 @@ def beer_game() -> None:
     config = SupplyChainConfig.preset("beer_game")
     print("\n## Beer game (preset: U{0,1,2}, h = 2 everywhere, p = 2, L = (2, 2, 2, 4), "
           "information delays (2, 2, 2, 0)), cost per period of the chain\n")  # fmt: skip
+    eff = tuple(a + b for a, b in zip(config.lead_times, config.info_delays, strict=True))
+    naive = solve_serial(config.demand[0], eff, config.holding_costs, config.penalty_cost)
+    sim = simulate_chain(EchelonBaseStock(naive.levels), config, **SIM)
+    print(f"(Clark-Scarf with lead times L + d = {eff}: levels {naive.levels}, its figure "
+          f"{naive.average_cost:.3f} (ours) / {naive.clark_scarf_cost:.3f} (Chen-Zheng); "
+          f"simulated in the env: {ci(sim)} -- not the beer game's optimum)\n")  # fmt: skip
     print("tuned on 256 common 100-period episodes from the empty chain (the preset's); reported")
     print("on 2000 fresh episodes and on 256 x 5000 periods (first 200 dropped)\n")
     print("| policy | levels | tuning objective (evaluations) | 100-period episodes | long run |")

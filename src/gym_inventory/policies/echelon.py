@@ -37,7 +37,7 @@ itself; the warehouse's sums over every stage and subtracts every retailer's bac
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -165,8 +165,6 @@ class SerialBaseStock:
     warehouse's is the whole chain.
     """
 
-    kind: ClassVar[str] = ""
-
     def __init__(self, levels: Sequence[int], topology: str = "serial") -> None:
         if isinstance(levels, (str, bytes)) or not isinstance(levels, (Sequence, np.ndarray)):
             raise ConfigError(f"levels must be a sequence of ints (one per stage), got {levels!r}")
@@ -264,8 +262,6 @@ class EchelonBaseStock(SerialBaseStock):
     array([0, 1])
     """
 
-    kind = "echelon"
-
     def positions(self, obs: np.ndarray) -> np.ndarray:
         stock = obs[..., 0] + obs[..., 4:].sum(axis=-1)  # on hand + inbound pipeline
         on_order, backlog = obs[..., 3], obs[..., 1]
@@ -299,8 +295,6 @@ class InstallationBaseStock(SerialBaseStock):
     >>> pi(np.array([[2.0, 0.0, 3.0, 1.0, 1.0], [3.0, 1.0, 1.0, 0.0, 2.0]]))  # positions 4, 4
     array([1, 2])
     """
-
-    kind = "installation"
 
     def positions(self, obs: np.ndarray) -> np.ndarray:
         return installation_positions(obs)

@@ -84,6 +84,8 @@ def test_rule_errors():
         (dict(demand=[0.5, 0.6]), "pmf"),
         (dict(demand=stats.norm(5, 1)), "discrete"),
         (dict(demand=stats.randint(-2, 3)), "non-negative"),
+        (dict(lead_times=(10**9, 1)), "grid"),
+        (dict(demand=stats.zipf(1.5)), "too wide a support|too heavy a tail"),
     ],
 )
 def test_bad_system_input(kwargs, match):

@@ -70,6 +70,8 @@ __all__ = ["SerialCost", "SerialSolution", "SerialSystem", "solve_serial"]
 
 #: Largest number of stages.
 MAX_STAGES = 64
+#: Largest grid of echelon positions the recursion may use (memory and time).
+MAX_GRID = 2_000_000
 
 
 def _frozen_distribution(demand: Any) -> Any:
@@ -212,7 +214,11 @@ class SerialSystem:
         # (p + 3 h_0) (sum L + 1) E[(D - M)^+] (each of the sum L + 1 demands a cost term
         # depends on enters it with slope <= p + 2 h_0, the pipeline constant with <= h_0).
         slope = (self.penalty_cost + 3 * self.holding_costs[0]) * (sum(self.lead_times) + 1)
-        top = int(min(dist.ppf(1 - 1e-16), 10 * MAX_QUANTITY))
+        top = 16
+        while dist.sf(top) > 1e-16:  # (scipy's ppf can take minutes on heavy tails)
+            top *= 2
+            if top > MAX_GRID:
+                raise ConfigError(f"demand {self.demand!r} has too wide a support for the grid")
         k = np.arange(2 * top + 64)
         sf = dist.sf(k)  # P(D > k)
         loss = np.cumsum(sf[::-1])[::-1]  # loss[M] = E[(D - M)^+] (tail beyond 2 top ignored)
@@ -224,6 +230,12 @@ class SerialSystem:
         pmf[M] = sf[M - 1]  # P(D >= M) on M
         object.__setattr__(self, "pmf", pmf / pmf.sum())
         object.__setattr__(self, "tail_loss", float(loss[M]))
+        grid = M * (2 * sum(self.lead_times) + 1)
+        if grid > MAX_GRID:
+            raise ConfigError(
+                f"the instance needs a grid of {grid} positions (largest demand {M} x lead "
+                f"times {list(self.lead_times)}); at most MAX_GRID = {MAX_GRID} are allowed"
+            )
 
     @property
     def n_stages(self) -> int:

@@ -36,7 +36,10 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 _ENV_DIR = Path(__file__).parent / "environments"
 #: PettingZoo envs documented next to the Gymnasium ids: page name -> env class.
-_PETTINGZOO_ENVS = {"multi_product_v0": "gym_inventory.multi.multi_product_v0:MultiProductEnv"}
+_PETTINGZOO_ENVS = {
+    "multi_product_v0": "gym_inventory.multi.multi_product_v0:MultiProductEnv",
+    "supply_chain_v0": "gym_inventory.multi.supply_chain_v0:SupplyChainEnv",
+}
 
 
 def write_env_pages() -> list[str]:

@@ -33,3 +33,5 @@ def test_sphinx_docs_build_without_warnings(tmp_path):
     assert "Observation Space" in page and "<table" in page
     multi = (tmp_path / "html" / "environments" / "multi_product_v0.html").read_text()
     assert "Shared-capacity rule" in multi and "<table" in multi
+    chain = (tmp_path / "html" / "environments" / "supply_chain_v0.html").read_text()
+    assert "Shipping, from the top down" in chain and "<table" in chain

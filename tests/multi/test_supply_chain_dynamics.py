@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 pytest.importorskip("pettingzoo")
 
 import gym_inventory  # noqa: F401  (registers the ids)
-from gym_inventory.core.fields import PROFIT
 from gym_inventory.core.supply import SUPPLY_RECORD_FIELDS, allocate
 from gym_inventory.demand import ConstantDemand
 from gym_inventory.envs.supply import SupplyChainModel
@@ -69,7 +68,11 @@ def test_units_are_conserved_and_no_stage_ships_more_than_it_holds(c, seed):
     supplied = np.zeros(B)
     asked = np.zeros((B, S - R))
     for model, before, rec in run(config, orders, B, seed):
-        arrived, sold, ordered = rec[:, :, F["arrived"]], rec[:, :, F["sold"]], rec[:, :, F["ordered"]]
+        arrived, sold, ordered = (
+            rec[:, :, F["arrived"]],
+            rec[:, :, F["sold"]],
+            rec[:, :, F["ordered"]],
+        )
         # no stage ships more than it holds (its stock before plus what arrives now)
         assert (sold <= before + arrived).all()
         assert (model.on_hand >= 0).all() and (model.backlog >= 0).all()
@@ -182,7 +185,9 @@ def test_information_delay_and_lead_time_as_the_card_says():
 
 
 def test_supply_capacity_cuts_the_top_order_for_good():
-    config = SupplyChainConfig(n_stages=1, lead_times=0, supply_capacity=4, demand=ConstantDemand(0))
+    config = SupplyChainConfig(
+        n_stages=1, lead_times=0, supply_capacity=4, demand=ConstantDemand(0)
+    )
     model = SupplyChainModel(config, 1)
     model.reset([np.random.default_rng(0)])
     model.step(np.array([[10.0]]))
@@ -204,8 +209,10 @@ def test_a_short_warehouse_allocates_by_claims():
     assert model.obs[0, :2, 3].tolist() == [2.0, 1.0]  # on order = owed
 
 
-def test_echelon_position_is_the_sum_of_local_positions_without_delays():
-    config = SupplyChainConfig(n_stages=3, lead_times=(1, 2, 1), demand_mean=3.0)
+@pytest.mark.parametrize("topology", ["serial", "divergent"])
+def test_echelon_position_is_the_sum_of_local_positions_without_delays(topology):
+    size = dict(n_stages=3) if topology == "serial" else dict(n_retailers=2)
+    config = SupplyChainConfig(topology=topology, **size, lead_times=(1, 2, 1), demand_mean=3.0)
     model = SupplyChainModel(config, 4)
     model.reset([np.random.default_rng(b) for b in range(4)])
     rng = np.random.default_rng(0)
@@ -213,17 +220,32 @@ def test_echelon_position_is_the_sum_of_local_positions_without_delays():
         model.step(rng.integers(0, 6, (4, 3)).astype(float))
         o = model.obs.astype(float)
         local = o[:, :, 0] - o[:, :, 1] + o[:, :, 3] + o[:, :, 4:].sum(axis=2)
-        np.testing.assert_array_equal(model.echelon_position(), np.cumsum(local, axis=1))
+        if topology == "serial":  # stages 0..s
+            want = np.cumsum(local, axis=1)
+        else:  # a retailer alone; the warehouse with every retailer
+            want = np.concatenate([local[:, :2], local.sum(axis=1, keepdims=True)], axis=1)
+        np.testing.assert_array_equal(model.echelon_position(), want)
+
+
+def test_echelon_position_counts_orders_on_their_way_upstream():
+    config = SupplyChainConfig(n_stages=2, lead_times=1, info_delays=(2, 0), demand_mean=0.0)
+    model = SupplyChainModel(config, 1)
+    model.reset([np.random.default_rng(0)])
+    model.step(np.array([[3.0, 0.0]]))
+    assert model.echelon_position()[0].tolist() == [3.0, 0.0]  # stage 1 has not seen it
 
 
 def test_rewards_team_and_own():
     kw = dict(preset="beer_game")
-    team, own = supply_chain_v0.parallel_env(**kw), supply_chain_v0.parallel_env(**kw, reward_mode="own")
+    team, own = (
+        supply_chain_v0.parallel_env(**kw),
+        supply_chain_v0.parallel_env(**kw, reward_mode="own"),
+    )
     team.reset(seed=3)
     own.reset(seed=3)
     for t in range(30):
         actions = {a: (t + i) % 3 for i, a in enumerate(team.agents)}
-        _, rt, *_ , infos = team.step(actions)
+        _, rt, *_, infos = team.step(actions)
         _, ro, *_ = own.step(actions)
         total = sum(ro.values())
         assert all(v == pytest.approx(total) for v in rt.values())
@@ -235,7 +257,11 @@ def test_rewards_team_and_own():
 def test_beer_game_preset_costs_as_the_paper():
     env = supply_chain_v0.parallel_env(preset="beer_game")
     c = env.config
-    assert (c.lead_times, c.info_delays, c.holding_costs) == ((2, 2, 2, 4), (2, 2, 2, 0), (2.0,) * 4)
+    assert (c.lead_times, c.info_delays, c.holding_costs) == (
+        (2, 2, 2, 4),
+        (2, 2, 2, 0),
+        (2.0,) * 4,
+    )
     assert (c.penalty_cost, c.internal_backlog_cost, env.max_cycles) == (2.0, 0.0, 100)
     values, probs = c.demand[0].finite_pmf()
     assert values.tolist() == [0.0, 1.0, 2.0] and np.allclose(probs, 1 / 3)
@@ -278,3 +304,47 @@ def test_golden_trajectory(name):
 if __name__ == "__main__":  # print the hashes to record
     for name, kwargs in GOLDEN_KWARGS.items():
         print(name, trajectory_hash(**kwargs))
+
+
+def test_clark_scarf_preset_is_example_6_1_in_this_packages_timing():
+    c = SupplyChainConfig.preset("clark_scarf")
+    assert (c.n_stages, c.holding_costs, c.penalty_cost) == (3, (7.0, 4.0, 2.0), 37.12)
+    assert c.lead_times == (0, 1, 2)  # the book's (1, 1, 2), ordering before demand
+    assert c.demand[0].mean(np.arange(1))[0] == pytest.approx(5.0, abs=1e-6)
+
+
+def test_pickled_mid_episode_the_env_continues_identically():
+    import pickle
+
+    env = supply_chain_v0.parallel_env(preset="beer_game", max_cycles=400)
+    env.reset(seed=5)
+    for t in range(200):
+        env.step({a: (t + i) % 3 for i, a in enumerate(env.agents)})
+    twin = pickle.loads(pickle.dumps(env))
+    for t in range(200):  # (across the end of the first demand block, period 256)
+        actions = {a: (2 * t + i) % 3 for i, a in enumerate(env.agents)}
+        o1, r1, *_ = env.step(actions)
+        o2, r2, *_ = twin.step(actions)
+        assert r1 == r2
+        for a in o1:
+            np.testing.assert_array_equal(o1[a], o2[a])
+    assert not env.agents and not twin.agents
+
+
+def test_inactive_copies_keep_their_state_and_their_demand():
+    config = SupplyChainConfig(n_stages=2, lead_times=1, info_delays=(1, 0), initial_stock=3)
+    both = SupplyChainModel(config, 2)
+    both.reset([np.random.default_rng(7), np.random.default_rng(8)])
+    alone = SupplyChainModel(config, 1)
+    alone.reset([np.random.default_rng(8)])
+    pause = np.array([True, False])
+    for t in range(300):
+        o = np.full((2, 2), float(t % 5))
+        if t < 20:  # copy 1 paused: nothing moves, its record is zeros
+            before = (both.on_hand[1].copy(), both.time[1])
+            rec = both.step(o, active=pause)
+            assert (rec[1] == 0).all() and (both.on_hand[1] == before[0]).all()
+            assert both.time[1] == before[1]
+            continue
+        rec = both.step(o)
+        np.testing.assert_array_equal(rec[1], alone.step(o[1:])[0])  # its own demand stream

@@ -1,6 +1,8 @@
 """``supply_chain_v0`` passes PettingZoo's own API tests on every topology and preset."""
 
+import functools
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -68,8 +70,14 @@ def test_render(name):
     render_test(lambda render_mode: supply_chain_v0.env(**make(name), render_mode=render_mode))
 
 
-def test_max_cycles():
-    max_cycles_test(supply_chain_v0)
+@pytest.mark.parametrize("name", IDS)
+def test_max_cycles(name):
+    kwargs = {k: v for k, v in CASES[name].items() if k != "max_cycles"}
+    module = SimpleNamespace(
+        parallel_env=functools.partial(supply_chain_v0.parallel_env, **kwargs),
+        env=functools.partial(supply_chain_v0.env, **kwargs),
+    )
+    max_cycles_test(module)
 
 
 @pytest.mark.parametrize("name", IDS)

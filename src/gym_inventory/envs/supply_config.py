@@ -55,11 +55,13 @@ PRESETS: dict[str, dict[str, Any]] = {
     # Snyder and Shen (2019), Fundamentals of Supply Chain Theory, 2nd ed., Example 6.1
     # (stockpyl's instance "example_6_1"): local holding costs 7, 4, 2, shipment lead
     # times 1, 1, 2, stockout cost 37.12 at stage 1, demand N(5, 1) (here rounded to
-    # integers, gym_inventory.demand.NormalDemand).
+    # integers, gym_inventory.demand.NormalDemand). The book orders after the period's
+    # demand, this package before it: the retailer's lead time 0 here is the book's 1
+    # (each echelon's order covers 1, 2, 4 periods of demand, as there).
     "clark_scarf": dict(
         topology="serial",
         n_stages=3,
-        lead_times=(1, 1, 2),
+        lead_times=(0, 1, 2),
         info_delays=0,
         holding_costs=(7.0, 4.0, 2.0),
         penalty_cost=37.12,

@@ -32,10 +32,9 @@ from gymnasium.utils import seeding
 from gym_inventory.core.config import check_int
 from gym_inventory.core.fields import PROFIT
 from gym_inventory.core.supply import SUPPLY_RECORD_FIELDS
-from gym_inventory.envs.model import UNBOUNDED
-from gym_inventory.envs.supply import STAGE_OBS_FIELDS, SupplyChainModel, stage_names
+from gym_inventory.envs.supply import STAGE_OBS_FIELDS, SupplyChainModel
 from gym_inventory.envs.supply_config import PRESETS, SupplyChainConfig, preset_arguments
-from gym_inventory.errors import ActionError, ConfigError, require
+from gym_inventory.errors import ConfigError, require
 
 require("pettingzoo", "multi", "gym_inventory.multi")
 
@@ -44,6 +43,7 @@ from pettingzoo.utils import wrappers  # noqa: E402
 from pettingzoo.utils.conversions import parallel_to_aec  # noqa: E402
 
 from gym_inventory.multi.agents import ActionCheckWrapper  # noqa: E402
+from gym_inventory.multi.supply_agents import StageAgents, ansi_frame, rgb_frame  # noqa: E402
 
 __all__ = [
     "PRESETS",
@@ -179,15 +179,21 @@ class SupplyChainEnv(ParallelEnv):
     elsewhere (``cp``), shipping lead times $(2, 2, 2, 4)$ (``leadRecItem``, retailer
     first; the factory's 4 is its production delay), information delays $(2, 2, 2, 0)$
     (``leadRecOrder``), nothing on hand or in transit at the start (``ILInit``,
-    ``AOInit``, ``ASInit``), 100 periods (``TLow = TUp = 100``).
+    ``AOInit``, ``ASInit``), 100 periods (``TLow = TUp = 100``). The period's events
+    are in the same order there; what a player sees differs: in that code a player
+    acts after seeing the order (or demand) arriving this period, here it sees the one
+    of the last period.
 
     ``preset="clark_scarf"``: the three-stage serial system of Snyder and Shen (2019),
     *Fundamentals of Supply Chain Theory*, 2nd ed., Example 6.1 (stockpyl's instance
-    ``"example_6_1"``): local holding costs $(7, 4, 2)$, shipment lead times
-    $(1, 1, 2)$, stockout cost 37.12 at the retailer, demand N(5, 1) rounded to whole
-    units (:class:`~gym_inventory.demand.NormalDemand`), backorders, 1000 periods. (The
-    book also charges holding on in-transit units; its long-run average does not depend
-    on the policy; set ``pipeline_costs`` to include it.)
+    ``"example_6_1"``): local holding costs $(7, 4, 2)$, stockout cost 37.12 at the
+    retailer, demand N(5, 1) rounded to whole units
+    (:class:`~gym_inventory.demand.NormalDemand`), backorders, 1000 periods, and
+    shipping lead times $(0, 1, 2)$: the book's $(1, 1, 2)$ with the retailer's one
+    period shorter, because the book's stages order after the period's demand and these
+    before it, so here as there the echelons' orders cover 1, 2 and 4 periods of demand.
+    (The book also charges holding on units in transit; set ``pipeline_costs`` for
+    that.)
 
     Any argument given with a preset replaces the preset's value.
 
@@ -263,16 +269,10 @@ class SupplyChainEnv(ParallelEnv):
         self.agent_info = agent_info
         self.model = SupplyChainModel(self.config, 1)
         self.n_stages = S = self.config.n_stages
-        self.possible_agents = stage_names(self.config)
+        self._agents = StageAgents(self.model)
+        self.possible_agents = self._agents.names[:]
         self.agents: list[str] = []
-        self._index = {a: i for i, a in enumerate(self.possible_agents)}
-        obs_space = self.model.single_observation_space()
-        self._observation_spaces = {a: obs_space for a in self.possible_agents}
-        act_space = self.model.single_action_space()
-        self._action_spaces = {a: act_space for a in self.possible_agents}
-        self.state_space = spaces.Box(
-            0.0, UNBOUNDED, shape=(self.model.state_dim(),), dtype=np.float32
-        )
+        self.state_space = self._agents.state_space
         self._rewards = np.zeros(S)
         self.np_random, _ = seeding.np_random()
         self.np_random_seed: int | None = None
@@ -286,16 +286,11 @@ class SupplyChainEnv(ParallelEnv):
     # ------------------------------------------------------------ spaces
     def observation_space(self, agent: str) -> spaces.Box:
         """The observation space of ``agent`` (the same object on every call)."""
-        return self._observation_spaces[self._agent(agent)]
+        return self._agents.observation_space(agent)
 
     def action_space(self, agent: str) -> spaces.Discrete:
         """The action space of ``agent`` (the same object on every call)."""
-        return self._action_spaces[self._agent(agent)]
-
-    def _agent(self, agent: Any, error: type[Exception] = ConfigError) -> str:
-        if not isinstance(agent, str) or agent not in self._index:
-            raise error(f"unknown agent {agent!r}; the agents are {self.possible_agents}")
-        return agent
+        return self._agents.action_space(agent)
 
     # ------------------------------------------------------------ reset
     def reset(
@@ -334,31 +329,13 @@ class SupplyChainEnv(ParallelEnv):
         """
         if not self.agents:
             self._need_reset()
-        a = np.asarray(actions)
-        if a.shape != (self.n_stages,):
-            raise ActionError(
-                f"actions must be an array of shape ({self.n_stages},) (one order per stage, "
-                f"in agent order), got shape {a.shape}"
-            )
-        self._check(a, self.possible_agents)
+        a = self._agents.check_array(actions, self.possible_agents)
         return self._step(a)
 
     def check_action(self, agent: str, action: Any) -> None:
         """Raise :class:`~gym_inventory.errors.ActionError` unless ``action`` is valid for
         ``agent`` (used by the AEC wrapper to fail at the offending agent's turn)."""
-        self._agent(agent, ActionError)
-        try:
-            self.model.check_actions(action, ())
-        except ActionError as e:
-            raise ActionError(f"{agent}: {e}") from None
-
-    def _check(self, a: np.ndarray, agents: list[str]) -> None:
-        try:
-            self.model.check_actions(a, (self.n_stages,))
-        except ActionError:
-            for agent, v in zip(agents, a, strict=True):
-                self.check_action(agent, v)
-            raise
+        self._agents.check_one(agent, action)
 
     def _need_reset(self) -> None:
         what = "the episode is over" if self._started else "the env was not reset"
@@ -381,25 +358,8 @@ class SupplyChainEnv(ParallelEnv):
         """PettingZoo parallel step: one action per live agent, keyed by agent name."""
         if not self.agents:
             self._need_reset()
-        if not isinstance(actions, Mapping):
-            raise ActionError(
-                f"actions must be a dict mapping each agent to its action, got "
-                f"{type(actions).__name__}"
-            )
         agents = self.agents
-        missing = [a for a in agents if a not in actions]
-        extra = [k for k in actions if k not in agents]
-        if missing or extra:
-            raise ActionError(
-                f"step needs one action for every agent {agents}: missing {missing}, "
-                f"unknown {extra}"
-            )
-        vals = [actions[a] for a in agents]
-        for agent, v in zip(agents, vals, strict=True):  # (no silent coercion of a float)
-            if not (isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)):
-                self.check_action(agent, v)
-        a = np.array(vals)
-        self._check(a, agents)
+        a = self._agents.gather(actions, agents)
         obs, rewards, _, truncated = self._step(a)
         observations = dict(zip(agents, obs.copy(), strict=True))
         rew = dict(zip(agents, rewards.tolist(), strict=True))
@@ -432,31 +392,12 @@ class SupplyChainEnv(ParallelEnv):
         if not self._started:
             raise ResetNeeded("call reset() before render()")
         if self.render_mode == "rgb_array":
-            from gym_inventory.plotting import draw_stock_bars
-
-            return draw_stock_bars(self.model.on_hand[0], self.model.in_transit()[0])
-        text = self._ansi()
+            return rgb_frame(self.model)
+        text = ansi_frame(self.model, self.possible_agents, self.time)
         if self.render_mode == "human":
             print(text, end="")
             return None
         return text
-
-    def _ansi(self) -> str:
-        m = self.model
-        lines = [
-            f"t={self.time:5d} | team cost {-m.record[0, :, PROFIT].sum():.2f}",
-            f"{'agent':>12} {'on hand':>8} {'backlog':>8} {'transit':>8} {'on order':>8} "
-            f"{'order':>6} {'shipped':>7} {'cost':>9}",
-        ]
-        o, rec = m.obs[0], m.record[0]
-        transit = m.in_transit()[0]
-        for s, agent in enumerate(self.possible_agents):
-            info = dict(zip(SUPPLY_RECORD_FIELDS, rec[s].tolist(), strict=True))
-            lines.append(
-                f"{agent:>12} {o[s, 0]:8.0f} {o[s, 1]:8.0f} {transit[s]:8.0f} {o[s, 3]:8.0f} "
-                f"{info['order']:6.0f} {info['sold']:7.0f} {-info['profit']:9.2f}"
-            )
-        return "\n".join(lines) + "\n"
 
     def close(self) -> None:
         """Nothing to release."""

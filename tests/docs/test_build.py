@@ -18,3 +18,5 @@ def test_sphinx_docs_build_without_warnings(site_dir):
     assert "Observation Space" in page and "<table" in page
     multi = (site_dir / "environments" / "multi_product_v0.html").read_text()
     assert "Shared-capacity rule" in multi and "<table" in multi
+    chain = (site_dir / "environments" / "supply_chain_v0.html").read_text()
+    assert "Shipping, from the top down" in chain and "<table" in chain

@@ -19,7 +19,7 @@ TUTORIALS = (
     "05_custom_demand",
     "06_instacart",
 )
-ENV_PAGES = (*gym_inventory.ENV_IDS, "multi_product_v0")
+ENV_PAGES = (*gym_inventory.ENV_IDS, "multi_product_v0", "supply_chain_v0")
 
 
 class Refs(HTMLParser):

@@ -207,9 +207,10 @@ def export_mlp(model: Any, venv: Any, path: Path) -> Path:
     )
 
 
-def train_ppo(preset: str, seed: int, art_dir: Path, steps: int) -> tuple[Path, float, list]:
-    """Train one seed; returns the MLP file, the training wall seconds and the curve rows
-    ``(seed, step, mean reward per period of the episodes finished in the last rollout)``."""
+def train_ppo(preset: str, seed: int, art_dir: Path, steps: int) -> tuple[Path, float, int, list]:
+    """Train one seed; returns the MLP file, the training wall seconds, the steps taken
+    (``steps`` rounded up to whole rollouts) and the curve rows ``(seed, step, mean reward
+    per period of the episodes finished in the last rollout)``."""
     import torch
     from stable_baselines3 import PPO as SB3PPO
     from stable_baselines3.common.callbacks import BaseCallback
@@ -251,7 +252,7 @@ def train_ppo(preset: str, seed: int, art_dir: Path, steps: int) -> tuple[Path, 
     model.learn(total_timesteps=steps, callback=Curve(), progress_bar=True)
     seconds = time.perf_counter() - t0
     path = export_mlp(model, venv, art_dir / f"seed{seed}.npz")
-    return path, seconds, rows
+    return path, seconds, model.num_timesteps, rows
 
 
 def ppo_entry(preset: str, env: Any, root: Path, name: str, steps: int) -> Any:
@@ -261,7 +262,7 @@ def ppo_entry(preset: str, env: Any, root: Path, name: str, steps: int) -> Any:
     art_dir.mkdir(parents=True, exist_ok=True)
     files, seconds, curve = {}, [], []
     for seed in PPO_SEEDS:
-        path, sec, rows = train_ppo(preset, seed, art_dir, steps)
+        path, sec, taken, rows = train_ppo(preset, seed, art_dir, steps)
         files[str(seed)] = [path.relative_to(root).as_posix()]
         seconds.append(sec)
         curve += rows
@@ -292,14 +293,14 @@ def ppo_entry(preset: str, env: Any, root: Path, name: str, steps: int) -> Any:
         eval_seed=EVAL_SEED,
         warmup=PRESETS[preset]["warmup"],
         library={"name": "stable-baselines3", "version": stable_baselines3.__version__},
-        train_steps=steps,
+        train_steps=taken,
         train_seconds=float(np.mean(seconds)),
         optimal_cost=optimum,
         learning_curve=curve_path.relative_to(root).as_posix(),
     )
     a = PPO
     entry.notes = (
-        f"Small budget: {steps} environment steps per seed (stage-steps: {a['copies']} "
+        f"Small budget: {taken} environment steps per seed (stage-steps: {a['copies']} "
         f"copies x {env.n_stages} stages per vector step), about {np.mean(seconds):.0f} s per "
         "seed on one torch thread under nice on a shared 2-core machine. One MLP (SB3 "
         "default 64x64 tanh) for every stage, no agent index, team reward, VecNormalize "

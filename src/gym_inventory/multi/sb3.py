@@ -1,4 +1,4 @@
-"""Train one shared-parameter Stable-Baselines3 policy on every product (via SuperSuit).
+"""Train one shared-parameter Stable-Baselines3 policy on every product or stage (SuperSuit).
 
 SuperSuit turns the Parallel env into a vector env with one slot per agent
 (``pettingzoo_env_to_vec_env_v1``) and concatenates copies of it
@@ -20,6 +20,7 @@ Needs the ``multi`` and ``baselines`` extras (SuperSuit, SB3).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gym_inventory.errors import require
@@ -70,12 +71,17 @@ class SeededSB3VecEnv(SB3VecEnvWrapper):
         return observations
 
 
-def make_sb3_vec_env(num_vec_envs: int = 1, **env_kwargs: Any) -> SeededSB3VecEnv:
-    """``multi_product_v0`` as an SB3 ``VecEnv`` with one slot per product and copy.
+def make_sb3_vec_env(
+    num_vec_envs: int = 1, *, env_fn: Callable[..., Any] | None = None, **env_kwargs: Any
+) -> SeededSB3VecEnv:
+    """``multi_product_v0`` (or the Parallel env ``env_fn`` builds, e.g.
+    ``supply_chain_v0.parallel_env``: every agent with the same spaces) as an SB3
+    ``VecEnv`` with one slot per agent and copy.
 
-    ``num_vec_envs`` copies of ``parallel_env(**env_kwargs)`` are concatenated, so the
-    VecEnv has ``num_vec_envs * n_products`` slots.
+    ``num_vec_envs`` copies of ``env_fn(**env_kwargs)`` are concatenated, so the VecEnv has
+    ``num_vec_envs * n_agents`` slots.
     """
-    venv = ss.pettingzoo_env_to_vec_env_v1(parallel_env(**env_kwargs))
+    make = parallel_env if env_fn is None else env_fn
+    venv = ss.pettingzoo_env_to_vec_env_v1(make(**env_kwargs))
     venv = ss.concat_vec_envs_v1(venv, num_vec_envs, num_cpus=0, base_class="stable_baselines3")
     return SeededSB3VecEnv(venv)

@@ -418,3 +418,7 @@ def env(**kwargs: Any):
     aec = raw_env(**kwargs)
     aec = ActionCheckWrapper(aec)
     return wrappers.OrderEnforcingWrapper(aec)
+
+
+# The leaderboard scores entries of this env through its evaluator (registered on import).
+from gym_inventory.multi import supply_leaderboard  # noqa: E402, F401

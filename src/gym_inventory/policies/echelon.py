@@ -51,8 +51,10 @@ __all__ = [
     "STAGE_OBS_FIELDS",
     "EchelonBaseStock",
     "InstallationBaseStock",
+    "capped",
     "chain_objective",
     "installation_positions",
+    "load_entry_policy",
     "simulate_chain",
 ]
 
@@ -322,3 +324,40 @@ class InstallationBaseStock(SerialBaseStock):
             raise ConfigError(f"start must have {system.n_stages} entries, got {len(s0)}")
         policy, value, n = cls._local_search(s0, objective)
         return TuneResult(policy, value, "simulation", n)  # type: ignore[arg-type]
+
+
+def load_entry_policy(entry: Any, seed: int, paths: Sequence[Any]) -> Callable[[Any], Any]:
+    """The rule of a ``supply_chain_v0`` leaderboard entry (artifact format ``"python"``,
+    ``params = {"callable": "gym_inventory.policies.echelon:load_entry_policy", "class":
+    "EchelonBaseStock" | "InstallationBaseStock", "levels": [...]}``): the rule at those
+    levels for the entry's chain, its orders capped at the env's ``max_order`` (the action
+    space's largest order)."""
+    from gym_inventory.errors import DataError
+    from gym_inventory.multi.supply_chain_v0 import parallel_env
+
+    params = entry.artifact.get("params", {})
+    rules = {c.__name__: c for c in (EchelonBaseStock, InstallationBaseStock)}
+    cls = rules.get(str(params.get("class")))
+    if cls is None:
+        raise DataError(
+            f"{entry.path}: artifact.params.class must be one of {sorted(rules)}, "
+            f"got {params.get('class')!r}"
+        )
+    env = parallel_env(**entry.env_kwargs)
+    topology = "divergent" if env.config.divergent else "serial"
+    try:
+        rule = cls(params.get("levels"), topology)
+    except ConfigError as exc:
+        raise DataError(f"{entry.path}: artifact.params.levels: {exc}") from exc
+    return capped(rule, env.config.max_order)
+
+
+def capped(rule: SerialBaseStock, max_order: int) -> Callable[[Any], Any]:
+    """``rule`` with every order at most ``max_order`` (batched observations only)."""
+    cap = check_int("max_order", max_order)
+
+    def policy(obs: Any) -> np.ndarray:
+        return np.minimum(rule(obs), cap)
+
+    policy.rule = rule  # type: ignore[attr-defined]
+    return policy

@@ -178,14 +178,20 @@ def known_optimum(env_id: str, env_kwargs: Mapping[str, Any]) -> float | None:
         return None
 
 
+#: Changes under the results directory do not make a commit "dirty": regenerating one
+#: committed entry in place must not mark the next entry's commit.
+_RESULTS = ":(exclude)baselines/results"
+
+
 def git_commit() -> str:
-    """``git rev-parse HEAD`` of the working directory (``+dirty`` when it has changes)."""
+    """``git rev-parse HEAD`` of the working directory (``+dirty`` when it has changes
+    outside ``baselines/results``)."""
     try:
         head = subprocess.run(
             ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", _RESULTS],
             capture_output=True,
             text=True,
             check=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import importlib
 import os
 import platform
 import subprocess
@@ -85,7 +86,13 @@ def _gym_fingerprint(env_id: str, env_kwargs: dict[str, Any], steps: int = 200) 
     return digest.hexdigest()
 
 
+#: Names of envs whose evaluator a module registers when imported (lazily: optional extras).
+_EVALUATOR_MODULES = {"multi_product_v0": "gym_inventory.multi.leaderboard"}
+
+
 def _evaluator(env_id: str) -> Evaluator:
+    if env_id not in _EVALUATORS and env_id in _EVALUATOR_MODULES:
+        importlib.import_module(_EVALUATOR_MODULES[env_id])  # registers it
     if env_id in _EVALUATORS:
         return _EVALUATORS[env_id]
     import gymnasium as gym

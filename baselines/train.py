@@ -371,6 +371,28 @@ def train_seed(args: Args, seed: int, steps: int, hp: dict[str, Any], art_dir: P
     }
 
 
+def quality_note(entry: Any, steps: int) -> str:
+    """What a reader must know about the result: the 3 % target, the prototype rule."""
+    from gym_inventory.leaderboard import score_policies
+    from gym_inventory.policies import OrderHoldClearRule
+
+    if entry.gap_pct is not None:
+        verdict = "within" if entry.gap_pct <= 3.0 else "misses"
+        return (
+            f"{verdict} 3 % of the optimum: {entry.gap_pct:.1f} % gap (mean over seeds), "
+            f"budget {steps} steps per seed"
+        )
+    if entry.env_id == "Inventory-v0":  # the prototype's rule on the same episodes
+        spec = {k: entry.eval[k] for k in ("episodes", "seed", "max_steps", "warmup")}
+        rule = score_policies({0: OrderHoldClearRule()}, "Inventory-v0", {}, **spec)
+        verdict = "above" if entry.eval["mean_reward"] > rule["mean_reward"] else "BELOW"
+        return (
+            f"{verdict} the prototype rule (order <100, clear >400: "
+            f"{rule['mean_reward']:.2f}/period on the same episodes), budget {steps} steps per seed"
+        )
+    return f"budget {steps} steps per seed"
+
+
 def main(args: Args) -> Path:
     import stable_baselines3 as sb3
     import torch
@@ -442,6 +464,7 @@ def main(args: Args) -> Path:
         learning_curve=str(art_rel / "learning_curve.csv"),
         notes=args.notes,
     )
+    entry.notes = "; ".join(n for n in (args.notes, quality_note(entry, steps)) if n)
     save_entry(entry, output)
     score = entry.average_cost if entry.average_cost is not None else entry.eval["mean_reward"]
     gap = f", gap {entry.gap_pct:+.2f} %" if entry.gap_pct is not None else ""

@@ -264,6 +264,12 @@ def command_line(args: Args, total_timesteps: int) -> str:
     parts += ["--seeds", *map(str, args.seeds), "--total-timesteps", str(total_timesteps)]
     if args.conf_file:
         parts += ["--conf-file", args.conf_file]
+    for flag, value, default in (
+        ("--curve-points", args.curve_points, 20),
+        ("--curve-episodes", args.curve_episodes, 5),
+    ):
+        if value != default:
+            parts += [flag, str(value)]
     if args.notes:
         parts += ["--notes", args.notes]
     return shlex.join(parts)

@@ -83,7 +83,7 @@ def test_hyperparameter_files_cover_every_pair_and_build_a_model(algo, env_id):
     raw = train.load_hyperparams(args)
     hp = train.split_hyperparams(raw, n_actions=1)
     assert hp["n_envs"] >= 1 and hp["n_timesteps"] >= 1
-    venv = train.make_vec_env(env_id, 2, hp["env_kwargs"])
+    venv = train.make_vec_env(env_id, hp["n_envs"], hp["env_kwargs"])
     getattr(sb3, train.ALGOS[algo])(hp["policy"], venv, device="cpu", **hp["model"])
 
 

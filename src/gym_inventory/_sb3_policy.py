@@ -35,12 +35,11 @@ class OrderPriorPolicy(ActorCriticPolicy):
     def __init__(self, *args: Any, order_scale: float = 5.0, **kwargs: Any) -> None:
         if not order_scale > 0:
             raise ConfigError(f"order_scale must be a positive number, got {order_scale!r}")
+        action_space = args[1] if len(args) > 1 else kwargs.get("action_space")
+        if not isinstance(action_space, spaces.Discrete):
+            raise ConfigError(f"OrderPriorPolicy needs a Discrete action space, got {action_space}")
         self.order_scale = float(order_scale)
         super().__init__(*args, **kwargs)
-        if not isinstance(self.action_space, spaces.Discrete):
-            raise ConfigError(
-                f"OrderPriorPolicy needs a Discrete action space, got {self.action_space}"
-            )
 
     def _build(self, lr_schedule: Any) -> None:
         super()._build(lr_schedule)

@@ -56,6 +56,8 @@ class Evaluator:
 
 
 _EVALUATORS: dict[str, Evaluator] = {}
+#: Envs whose evaluator a module registers when imported (lazily: optional extras).
+_EVALUATOR_MODULES = {"multi_product_v0": "gym_inventory.multi.leaderboard"}
 
 
 def register_evaluator(env_id: str, evaluator: Evaluator) -> None:
@@ -64,8 +66,9 @@ def register_evaluator(env_id: str, evaluator: Evaluator) -> None:
 
 
 def evaluator_ids() -> list[str]:
-    """The env ids scored by a registered :class:`Evaluator` (not Gymnasium ids)."""
-    return sorted(_EVALUATORS)
+    """The env ids scored by a registered :class:`Evaluator` (not Gymnasium ids), or by
+    one that a gym-inventory module registers when first needed (``multi_product_v0``)."""
+    return sorted(set(_EVALUATORS) | set(_EVALUATOR_MODULES))
 
 
 def _gym_episode_means(
@@ -90,10 +93,6 @@ def _gym_fingerprint(env_id: str, env_kwargs: dict[str, Any], steps: int = 200) 
             obs, _ = env.reset()
     env.close()
     return digest.hexdigest()
-
-
-#: Names of envs whose evaluator a module registers when imported (lazily: optional extras).
-_EVALUATOR_MODULES = {"multi_product_v0": "gym_inventory.multi.leaderboard"}
 
 
 def _evaluator(env_id: str) -> Evaluator:

@@ -18,18 +18,18 @@ T="baselines/train.py --seeds 0 1 2 3 4"
 # 1. The target: PPO on InventoryLostSales-v0 (within 3 % of the optimum).
 run $T --algo ppo --env-id InventoryLostSales-v0 --total-timesteps 1500000
 # 2. PPO, A2C, DQN on the three ids (budget-limited).
-run $T --algo ppo --env-id InventoryBackorder-v0 --total-timesteps 200000 --curve-points 10
-run $T --algo ppo --env-id Inventory-v0 --total-timesteps 100000 --curve-points 10
-run $T --algo a2c --env-id InventoryLostSales-v0 --total-timesteps 100000 --curve-points 10
-run $T --algo a2c --env-id InventoryBackorder-v0 --total-timesteps 100000 --curve-points 10
-run $T --algo a2c --env-id Inventory-v0 --total-timesteps 100000 --curve-points 10
-run $T --algo dqn --env-id InventoryLostSales-v0 --total-timesteps 20000 --curve-points 10
-run $T --algo dqn --env-id InventoryBackorder-v0 --total-timesteps 20000 --curve-points 10
-run $T --algo dqn --env-id Inventory-v0 --total-timesteps 20000 --curve-points 10
+run $T --algo ppo --env-id InventoryBackorder-v0 --total-timesteps 400000
+run $T --algo ppo --env-id Inventory-v0 --total-timesteps 200000
+run $T --algo a2c --env-id InventoryLostSales-v0 --total-timesteps 200000
+run $T --algo a2c --env-id InventoryBackorder-v0 --total-timesteps 200000
+run $T --algo a2c --env-id Inventory-v0 --total-timesteps 200000
+run $T --algo dqn --env-id InventoryLostSales-v0 --total-timesteps 30000
+run $T --algo dqn --env-id InventoryBackorder-v0 --total-timesteps 30000
+run $T --algo dqn --env-id Inventory-v0 --total-timesteps 30000
 # 3. SAC and TD3 on Inventory-v0's continuous action mode (small budgets).
-run $T --algo sac --env-id Inventory-v0 --total-timesteps 6000 --curve-points 5
-run $T --algo td3 --env-id Inventory-v0 --total-timesteps 6000 --curve-points 5
+run $T --algo sac --env-id Inventory-v0 --total-timesteps 10000
+run $T --algo td3 --env-id Inventory-v0 --total-timesteps 10000
 # 4. Shared-parameter PPO on multi_product_v0 (10 products) and its two rules.
-run $T --algo ppo --env-id multi_product_v0 --total-timesteps 30000 --curve-points 5
+run $T --algo ppo --env-id multi_product_v0 --total-timesteps 50000
 run -m gym_inventory.multi.leaderboard --rule coupled
 run -m gym_inventory.multi.leaderboard --rule base-stock

@@ -391,7 +391,10 @@ def quality_note(entry: Any, steps: int) -> str:
     if entry.env_id == "Inventory-v0":  # the prototype's rule on the same episodes
         spec = {k: entry.eval[k] for k in ("episodes", "seed", "max_steps", "warmup")}
         rule = score_policies({0: OrderHoldClearRule()}, "Inventory-v0", {}, **spec)
-        verdict = "above" if entry.eval["mean_reward"] > rule["mean_reward"] else "BELOW"
+        diff = entry.eval["mean_reward"] - rule["mean_reward"]
+        verdict = "above" if diff > 0 else "BELOW"
+        if abs(diff) <= entry.eval["ci95"]:
+            verdict = f"level with (not clearly {verdict.lower()}, within the 95 % interval)"
         return (
             f"{verdict} the prototype rule (order <100, clear >400: "
             f"{rule['mean_reward']:.2f}/period on the same episodes), budget {steps} steps per seed"

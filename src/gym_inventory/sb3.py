@@ -10,6 +10,9 @@ stepped by one kernel call instead of a ``DummyVecEnv`` loop::
 
     venv = as_sb3_vec_env(gym.make_vec("Inventory-v0", num_envs=64))
     PPO("MlpPolicy", venv).learn(10_000)
+
+:class:`OrderPriorPolicy` (``policy: gym_inventory.sb3.OrderPriorPolicy`` in an rl-zoo3
+file) starts PPO/A2C on order quantities from small orders instead of uniform ones.
 """
 
 from __future__ import annotations
@@ -19,7 +22,18 @@ from typing import Any
 
 from gym_inventory.errors import require
 
-__all__ = ["as_sb3_vec_env"]
+__all__ = ["OrderPriorPolicy", "as_sb3_vec_env"]  # noqa: F822 (module __getattr__)
+
+
+def __getattr__(name: str) -> Any:
+    # ``OrderPriorPolicy`` subclasses an SB3 class: imported on first use (rl-zoo3 finds it
+    # as "gym_inventory.sb3.OrderPriorPolicy").
+    if name == "OrderPriorPolicy":
+        require("stable_baselines3", "baselines", "gym_inventory.sb3.OrderPriorPolicy")
+        from gym_inventory._sb3_policy import OrderPriorPolicy
+
+        return OrderPriorPolicy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def as_sb3_vec_env(vector_env: Any, info_keys: Sequence[str] = ()) -> Any:

@@ -8,9 +8,13 @@
 ``"optimal"``
     The exact optimum, recomputed by :func:`gym_inventory.policies.solve_optimal` (no files).
 ``"sb3"``
-    ``params = {"algo": "PPO"}``; files per seed: the SB3 ``.zip`` and optionally the
-    observation-normalisation statistics (``.npz`` from :func:`save_obs_normalization`).
-    The policy acts deterministically.
+    ``params = {"algo": "PPO"}``; files per seed: the SB3 ``.zip`` (``model.save``) or,
+    to keep only the weights that act (no optimizer state, no critic or replay buffer), a
+    ``.pth`` written by the policy's own ``save`` (e.g. ``model.actor.save(path)``) with
+    ``params["policy_class"]`` naming its class, from SB3 or gym-inventory
+    (``"stable_baselines3.sac.policies.Actor"``);
+    and optionally the observation-normalisation statistics (``.npz`` from
+    :func:`save_obs_normalization`). The policy acts deterministically.
 ``"mlp"``
     One ``.npz`` per seed written by :func:`save_mlp`: a plain multilayer perceptron run
     with NumPy (``argmax`` over discrete actions, or the output clipped to the action
@@ -118,11 +122,14 @@ def _sb3(entry: Any, seed: int, paths: list[Path]) -> Callable[[np.ndarray], Any
     cls = getattr(sb3, str(algo), None)
     if cls is None:
         raise DataError(f"{entry.path}: artifact.params.algo {algo!r} is not an SB3 algorithm")
-    zips = [p for p in paths if p.suffix == ".zip"]
+    models = [p for p in paths if p.suffix in (".zip", ".pth")]
     stats = [p for p in paths if p.suffix == ".npz"]
-    if len(zips) != 1:
-        raise DataError(f"{entry.path}: seed {seed} needs exactly one .zip, got {zips}")
-    model = cls.load(zips[0], device="cpu")
+    if len(models) != 1:
+        raise DataError(f"{entry.path}: seed {seed} needs exactly one .zip or .pth, got {models}")
+    if models[0].suffix == ".zip":
+        model = cls.load(models[0], device="cpu")
+    else:
+        model = _sb3_policy_class(entry).load(str(models[0]), device="cpu")
     norm = _read_npz(stats[0]) if stats else None
 
     def policy(obs: np.ndarray) -> np.ndarray:
@@ -134,6 +141,24 @@ def _sb3(entry: Any, seed: int, paths: list[Path]) -> Callable[[np.ndarray], Any
         return action
 
     return policy
+
+
+def _sb3_policy_class(entry: Any) -> Any:
+    from stable_baselines3.common.policies import BasePolicy
+
+    name = str(entry.artifact.get("params", {}).get("policy_class", ""))
+    module, _, attr = name.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module), attr) if module else None
+    except ImportError:
+        cls = None
+    trusted = module.split(".")[0] in ("stable_baselines3", "gym_inventory")
+    if not (trusted and isinstance(cls, type) and issubclass(cls, BasePolicy)):
+        raise DataError(
+            f"{entry.path}: a .pth artifact needs artifact.params.policy_class, an SB3 "
+            f"policy class of stable_baselines3 or gym_inventory, got {name!r}"
+        )
+    return cls
 
 
 def save_mlp(

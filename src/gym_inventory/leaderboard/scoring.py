@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import importlib
 import os
 import platform
 import subprocess
@@ -55,6 +56,8 @@ class Evaluator:
 
 
 _EVALUATORS: dict[str, Evaluator] = {}
+#: Envs whose evaluator a module registers when imported (lazily: optional extras).
+_EVALUATOR_MODULES = {"multi_product_v0": "gym_inventory.multi.leaderboard"}
 
 
 def register_evaluator(env_id: str, evaluator: Evaluator) -> None:
@@ -63,8 +66,9 @@ def register_evaluator(env_id: str, evaluator: Evaluator) -> None:
 
 
 def evaluator_ids() -> list[str]:
-    """The env ids scored by a registered :class:`Evaluator` (not Gymnasium ids)."""
-    return sorted(_EVALUATORS)
+    """The env ids scored by a registered :class:`Evaluator` (not Gymnasium ids), or by
+    one that a gym-inventory module registers when first needed (``multi_product_v0``)."""
+    return sorted(set(_EVALUATORS) | set(_EVALUATOR_MODULES))
 
 
 def _gym_episode_means(
@@ -92,6 +96,8 @@ def _gym_fingerprint(env_id: str, env_kwargs: dict[str, Any], steps: int = 200) 
 
 
 def _evaluator(env_id: str) -> Evaluator:
+    if env_id not in _EVALUATORS and env_id in _EVALUATOR_MODULES:
+        importlib.import_module(_EVALUATOR_MODULES[env_id])  # registers it
     if env_id in _EVALUATORS:
         return _EVALUATORS[env_id]
     import gymnasium as gym

@@ -78,8 +78,12 @@ class APVConfig:
         Hidden layers of the classifier (ReLU).
     epochs, batch_size, learning_rate : int, int, float
         Classifier training (Adam, cross-entropy).
-    smooth_hidden, smooth_epochs : tuple of int, int
-        The regression that smooths the rollout costs over states (:func:`smooth_costs`).
+    smooth_hidden, smooth_steps : tuple of int, int
+        The regression that smooths the rollout costs over states (:func:`smooth_costs`):
+        its hidden layers and Adam steps.
+    state_reps : int
+        Rollouts per candidate summed over the distinct states of a round, at least
+        ``n_reps`` per state: few distinct states (short lead times) get many more.
     score_episodes, score_periods : int
         Training-seed episodes (and their length) each round's policy is scored on.
     """
@@ -89,12 +93,13 @@ class APVConfig:
     chunk: int = 256
     window: int = 2
     n_reps: int = 128
+    state_reps: int = 409_600
     horizon: int | None = None
     warmup: int = 100
     hidden: tuple[int, ...] = (32, 32)
     epochs: int = 60
     smooth_hidden: tuple[int, ...] = (64, 64)
-    smooth_epochs: int = 100
+    smooth_steps: int = 1500
     batch_size: int = 256
     learning_rate: float = 3e-3
     score_episodes: int = 32
@@ -102,7 +107,7 @@ class APVConfig:
 
     def __post_init__(self) -> None:
         for name, low in (("iterations", 1), ("n_samples", 2), ("chunk", 1), ("window", 1), ("n_reps", 1),
-                          ("warmup", 0), ("epochs", 1), ("smooth_epochs", 1), ("batch_size", 1),
+                          ("warmup", 0), ("epochs", 1), ("smooth_steps", 1), ("state_reps", 1), ("batch_size", 1),
                           ("score_episodes", 2), ("score_periods", 2)):  # fmt: skip
             check_int(name, getattr(self, name), low=low)
         if self.horizon is not None:
@@ -187,11 +192,12 @@ def rollout_costs(
     policy: Callable[[np.ndarray], Any],
     window: int,
     horizon: int,
+    passes: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The candidate orders of each state, ``policy``'s order ``+ -window..window``
-    (clipped to the action range), and their costs by :meth:`CRNRollouts.costs`, both
-    ``(n, 2 * window + 1)``; ``lab.n_states`` states at a time (the last batch padded with
-    copies of the first state)."""
+    (clipped to the action range), and their costs by :meth:`CRNRollouts.costs` (the mean
+    of ``passes`` calls), both ``(n, 2 * window + 1)``; ``lab.n_states`` states at a time
+    (the last batch padded with copies of the first state)."""
     now = np.asarray(policy(states), dtype=np.int64)
     cands = np.clip(now[:, None] + np.arange(-window, window + 1), 0, lab.max_order)
     n, c = len(states), lab.n_states
@@ -200,7 +206,8 @@ def rollout_costs(
         idx = np.arange(i, i + c)
         idx[idx >= n] = 0
         m = min(c, n - i)
-        costs[i : i + m] = lab.costs(states[idx], cands[idx], policy, horizon)[:m]
+        runs = [lab.costs(states[idx], cands[idx], policy, horizon) for _ in range(passes)]
+        costs[i : i + m] = np.mean(runs, axis=0)[:m]
     return cands, costs
 
 
@@ -222,13 +229,13 @@ def smooth_costs(
         n_in = h
     net = torch.nn.Sequential(*layers, torch.nn.Linear(n_in, Y.shape[1]))
     opt = torch.optim.Adam(net.parameters(), lr=cfg.learning_rate)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.smooth_epochs)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.smooth_steps)
     gen = torch.Generator().manual_seed(seed)
-    for _ in range(cfg.smooth_epochs):
-        for idx in torch.randperm(len(Y), generator=gen).split(cfg.batch_size):
-            opt.zero_grad()
-            ((net(X[idx]) - Y[idx]) ** 2 * W[idx]).mean().backward()
-            opt.step()
+    for _ in range(cfg.smooth_steps):
+        idx = torch.randint(len(Y), (min(cfg.batch_size, len(Y)),), generator=gen)
+        opt.zero_grad()
+        ((net(X[idx]) - Y[idx]) ** 2 * W[idx]).mean().backward()
+        opt.step()
         sched.step()
     with torch.no_grad():
         return net(X).numpy().astype(np.float64)
@@ -369,7 +376,8 @@ def train_apv(
                                 seed=base + 10 * r)  # fmt: skip
         states, where, counts = np.unique(samples, axis=0, return_inverse=True,
                                           return_counts=True)  # fmt: skip
-        cands, costs = rollout_costs(lab, states, policy, cfg.window, H)
+        passes = max(1, cfg.state_reps // (cfg.n_reps * len(states)))
+        cands, costs = rollout_costs(lab, states, policy, cfg.window, H, passes)
         fitted = smooth_costs(torch, states, costs, np.sqrt(counts), cfg, seed=base + r)
         labels = cands[np.arange(len(cands)), fitted.argmin(axis=1)]
         net = _TorchMLP(torch, states.shape[1], int(labels.max()) + 1, cfg.hidden, base + r)

@@ -12,7 +12,9 @@ from gym_inventory.learning.apv import (
     APVResult,
     LearnedPolicy,
     load_entry_policy,
+    rollout_costs,
     sample_states,
+    smooth_costs,
     train_apv,
 )
 from gym_inventory.learning.rollouts import CRNRollouts, crn_generators
@@ -24,6 +26,8 @@ __all__ = [
     "LearnedPolicy",
     "crn_generators",
     "load_entry_policy",
+    "rollout_costs",
     "sample_states",
+    "smooth_costs",
     "train_apv",
 ]

@@ -44,10 +44,10 @@ __all__ = [
     "APVConfig",
     "APVResult",
     "LearnedPolicy",
-    "rollout_costs",
-    "smooth_costs",
     "load_entry_policy",
+    "rollout_costs",
     "sample_states",
+    "smooth_costs",
     "train_apv",
 ]
 
@@ -106,17 +106,20 @@ class APVConfig:
     score_periods: int = 1000
 
     def __post_init__(self) -> None:
-        for name, low in (("iterations", 1), ("n_samples", 2), ("chunk", 1), ("window", 1), ("n_reps", 1),
-                          ("warmup", 0), ("epochs", 1), ("smooth_steps", 1), ("state_reps", 1), ("batch_size", 1),
-                          ("score_episodes", 2), ("score_periods", 2)):  # fmt: skip
+        lows = dict(iterations=1, n_samples=2, chunk=1, window=1, n_reps=1, state_reps=1,
+                    warmup=0, epochs=1, smooth_steps=1, batch_size=1, score_episodes=2,
+                    score_periods=2)  # fmt: skip
+        for name, low in lows.items():
             check_int(name, getattr(self, name), low=low)
         if self.horizon is not None:
             check_int("horizon", self.horizon, low=1)
         check_real("learning_rate", self.learning_rate, low=0.0, low_inclusive=False)
         for name in ("hidden", "smooth_hidden"):
             h = getattr(self, name)
-            if not isinstance(h, tuple) or not h or not all(
-                isinstance(x, int) and x >= 1 for x in h
+            if (
+                not isinstance(h, tuple)
+                or not h
+                or not all(isinstance(x, int) and x >= 1 for x in h)
             ):
                 raise ConfigError(f"{name} must be a non-empty tuple of positive ints, got {h!r}")
 
@@ -212,7 +215,11 @@ def rollout_costs(
 
 
 def smooth_costs(
-    torch: Any, states: np.ndarray, costs: np.ndarray, weights: np.ndarray, cfg: APVConfig,
+    torch: Any,
+    states: np.ndarray,
+    costs: np.ndarray,
+    weights: np.ndarray,
+    cfg: APVConfig,
     seed: int,
 ) -> np.ndarray:
     """Regress the candidates' costs relative to their mean on the state (an MLP, weighted

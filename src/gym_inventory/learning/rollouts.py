@@ -33,7 +33,10 @@ __all__ = ["CRNRollouts", "crn_generators"]
 
 def crn_generators(n_groups: int, seed: int) -> list[np.random.Generator]:
     """``n_groups`` independent generators, children of ``numpy.random.SeedSequence(seed)``."""
-    return [np.random.Generator(np.random.PCG64(c)) for c in np.random.SeedSequence(seed).spawn(n_groups)]
+    return [
+        np.random.Generator(np.random.PCG64(c))
+        for c in np.random.SeedSequence(seed).spawn(n_groups)
+    ]
 
 
 class CRNRollouts:

@@ -13,11 +13,12 @@ a good heuristic, and repeat
    it is the next policy.
 
 Everything is simulated on the package's batched model; the policy sees only the env's
-observation (on hand and pipeline), and is saved in the leaderboard's ``"mlp"`` format
-(:func:`gym_inventory.leaderboard.save_mlp`). The starting heuristic is the capped base
-stock tuned by simulation (:meth:`gym_inventory.policies.CappedBaseStock.tune`). Each
-iteration's policy is scored on the same training episodes (common random numbers again),
-and the best one is returned.
+observation (on hand and pipeline), and is saved as the arrays of the leaderboard's
+``"mlp"`` format (:func:`gym_inventory.leaderboard.save_mlp`) plus ``max_position``; entries
+load it through the ``"python"`` format with :func:`load_entry_policy`. The starting
+heuristic is the capped base stock tuned by simulation
+(:meth:`gym_inventory.policies.CappedBaseStock.tune`). Each iteration's policy is scored on the same training episodes (common random numbers again),
+and the best one is returned (the last one if none beats the start).
 """
 
 from __future__ import annotations
@@ -337,7 +338,7 @@ def train_apv(
     seed: int = 0,
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
 ) -> APVResult:
-    """Train one APV policy and write it to ``path`` (an ``"mlp"`` ``.npz``).
+    """Train one APV policy and write it to ``path`` (an ``.npz`` :class:`LearnedPolicy` reads).
 
     Parameters
     ----------

@@ -37,7 +37,8 @@ def table() -> str:
     ]
     for L in (1, 2, 3, 4):
         for p in (4, 9, 19, 39):
-            apv, cbs, opt = entry(L, p, "apv"), entry(L, p, "capped-base-stock"), entry(L, p, "optimal")
+            apv, opt = entry(L, p, "apv"), entry(L, p, "optimal")
+            cbs = entry(L, p, "capped-base-stock")
             exact = np.array(
                 [exact_average_cost(load_policy(apv, s)).average_cost for s in apv.seeds]
             )

@@ -18,7 +18,8 @@ observation (on hand and pipeline), and is saved as the arrays of the leaderboar
 load it through the ``"python"`` format with :func:`load_entry_policy`. The starting
 heuristic is the capped base stock tuned by simulation
 (:meth:`gym_inventory.policies.CappedBaseStock.tune`). Each iteration's policy is scored on
-the same training episodes (common random numbers again), and the best one is returned (the last one if none beats the start).
+the same training episodes (common random numbers again), and the best one is returned
+(the last one if none beats the start).
 """
 
 from __future__ import annotations

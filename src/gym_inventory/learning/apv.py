@@ -46,6 +46,7 @@ __all__ = [
     "APVConfig",
     "APVResult",
     "LearnedPolicy",
+    "arrival_features",
     "load_entry_policy",
     "rollout_costs",
     "sample_states",
@@ -130,12 +131,28 @@ class APVConfig:
         return self.horizon if self.horizon is not None else 2 * lead_time + 10
 
 
+def arrival_features(obs: np.ndarray) -> np.ndarray:
+    """What the policies learn from: ``[on hand + pipeline_0, pipeline_1, ...]``, float64.
+
+    The order arriving next period joins the stock before that period's demand, so states
+    with the same sum of the two have the same future whatever is ordered (the exact
+    solver's chain merges them too): a policy of these features can be evaluated exactly
+    (:func:`~gym_inventory.policies.exact_average_cost` presents each merged state once),
+    one of the raw observation cannot, and the classifier has one input fewer to learn.
+    """
+    obs = np.asarray(obs, dtype=np.float64)
+    if obs.ndim != 2 or obs.shape[1] < 2:
+        return obs
+    return np.concatenate([obs[:, :1] + obs[:, 1:2], obs[:, 2:]], axis=1)
+
+
 class LearnedPolicy(Policy):
     """An APV policy read from its ``.npz`` (see :meth:`_TorchMLP.save`), bound to the env
     it was trained for, so that :func:`~gym_inventory.policies.exact_average_cost` and
     ``evaluate``'s env check apply to it.
 
-    The order is the MLP's argmax (the class index is the order), cut so that the
+    The order is the MLP's argmax (the class index is the order) on the observation, or on
+    its :func:`arrival_features` when the file says ``features="arrival"``, cut so that the
     inventory position after ordering stays at most ``max_position``, the largest one of
     the training labels (the classifier is not trusted far outside its data).
     """
@@ -150,10 +167,12 @@ class LearnedPolicy(Policy):
             if "max_position" not in data:
                 raise DataError(f"artifact file {str(path)!r} misses array 'max_position'")
             self.max_position = int(data["max_position"])
+            self.features = str(data["features"]) if "features" in data else "observation"
 
     def order(self, obs: np.ndarray) -> np.ndarray:
         room = np.maximum(self.max_position - self.env.position(obs), 0.0)
-        return np.minimum(np.argmax(self.mlp.logits(obs), axis=-1), room)
+        x = arrival_features(obs) if self.features == "arrival" else obs
+        return np.minimum(np.argmax(self.mlp.logits(x), axis=-1), room)
 
     def position_bound(self) -> int | None:
         return self.max_position
@@ -266,7 +285,7 @@ class _TorchMLP:
         self.max_position = 0
 
     def fit(self, X: np.ndarray, y: np.ndarray, cfg: APVConfig, seed: int) -> float:
-        """Fit to labels ``y``; returns the training accuracy."""
+        """Fit :func:`arrival_features` ``X`` to labels ``y``; returns the training accuracy."""
         torch = self.torch
         self.max_position = int((X.sum(axis=1) + y).max())
         self.mean, self.std = X.mean(axis=0), X.std(axis=0) + 1.0
@@ -287,14 +306,14 @@ class _TorchMLP:
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         torch = self.torch
-        x = torch.as_tensor((obs - self.mean) / self.std, dtype=torch.float32)
+        x = torch.as_tensor((arrival_features(obs) - self.mean) / self.std, dtype=torch.float32)
         with torch.no_grad():
             a = self.net(x).argmax(1).numpy()
         return np.minimum(a, np.maximum(self.max_position - obs.sum(axis=1), 0)).astype(np.int64)
 
     def save(self, path: Path) -> Path:
         """The ``"mlp"`` arrays of :func:`~gym_inventory.leaderboard.save_mlp` plus
-        ``max_position``."""
+        ``max_position`` and ``features="arrival"``."""
         lin = [m for m in self.net if isinstance(m, self.torch.nn.Linear)]
         save_mlp(
             path,
@@ -307,7 +326,8 @@ class _TorchMLP:
         )
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-        np.savez(path, **arrays, max_position=np.int64(self.max_position))
+        np.savez(path, **arrays, max_position=np.int64(self.max_position),
+                 features=np.array("arrival"))  # fmt: skip
         return path
 
 
@@ -383,14 +403,16 @@ def train_apv(
     for r in progress(rounds) if progress is not None else rounds:
         samples = sample_states(policy, env_id, env_kwargs, cfg.n_samples, warmup=cfg.warmup,
                                 seed=base + 10 * r)  # fmt: skip
-        states, where, counts = np.unique(samples, axis=0, return_inverse=True,
+        feats = arrival_features(samples)
+        unique, where, counts = np.unique(feats, axis=0, return_inverse=True,
                                           return_counts=True)  # fmt: skip
+        states = np.insert(unique, 1, 0.0, axis=1)  # one observation per merged state
         passes = max(1, cfg.state_reps // (cfg.n_reps * len(states)))
         cands, costs = rollout_costs(lab, states, policy, cfg.window, H, passes)
-        fitted = smooth_costs(torch, states, costs, np.sqrt(counts), cfg, seed=base + r)
+        fitted = smooth_costs(torch, unique, costs, np.sqrt(counts), cfg, seed=base + r)
         labels = cands[np.arange(len(cands)), fitted.argmin(axis=1)]
-        net = _TorchMLP(torch, states.shape[1], int(labels.max()) + 1, cfg.hidden, base + r)
-        net.fit(samples, labels[where.reshape(-1)], cfg, seed=base + r)
+        net = _TorchMLP(torch, unique.shape[1], int(labels.max()) + 1, cfg.hidden, base + r)
+        net.fit(feats, labels[where.reshape(-1)], cfg, seed=base + r)
         policy = net
         periods += cfg.n_samples * (cfg.warmup + 5) + cfg.score_episodes * cfg.score_periods
         reward = score(net)

@@ -12,6 +12,7 @@ from gym_inventory.learning import (
     APVConfig,
     CRNRollouts,
     LearnedPolicy,
+    arrival_features,
     load_entry_policy,
     rollout_costs,
     sample_states,
@@ -129,6 +130,21 @@ def test_tiny_training_run_improves_on_its_start(tmp_path):
     assert start > optimum * 1.02
     assert learned < start - 0.4 * (start - optimum)  # (measured: 2.8 % -> 1.1 % above)
     assert res.periods > 0 and res.seconds > 0
+
+
+def test_learned_policy_acts_on_the_merged_state(tmp_path):
+    # [on hand, next arrival, later] and [on hand + next arrival, 0, later] get one order.
+    w = [np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([[1.0, -1.0, 0.5], [0.2, 0.3, -0.7]])]
+    path = save_mlp(tmp_path / "p.npz", w, [np.zeros(2), np.zeros(3)], activation="relu")
+    with np.load(path) as data:
+        arrays = dict(data)
+    np.savez(path, **arrays, max_position=np.int64(30), features=np.array("arrival"))
+    pi = LearnedPolicy(path, env_id=ID, lead_time=2)
+    obs = np.array([[3.0, 4, 5], [7, 0, 5], [0, 7, 5], [20, 9, 2]])
+    np.testing.assert_array_equal(arrival_features(obs), [[7, 5], [7, 5], [7, 5], [29, 2]])
+    orders = pi.order(obs)
+    assert orders[0] == orders[1] == orders[2]
+    assert orders[3] == 0  # the cut: position 31 is above max_position 30
 
 
 def test_apv_config_and_loader_reject_bad_input(tmp_path):

@@ -219,20 +219,20 @@ def rollout_costs(
     passes: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The candidate orders of each state, ``policy``'s order ``+ -window..window``
-    (clipped to the action range), and their costs by :meth:`CRNRollouts.costs` (the mean
-    of ``passes`` calls), both ``(n, 2 * window + 1)``; ``lab.n_states`` states at a time
-    (the last batch padded with copies of the first state)."""
+    (clipped to the action range), and their mean costs by :meth:`CRNRollouts.costs`, both
+    ``(n, 2 * window + 1)``. Each state fills ``passes`` slots (of ``lab.n_reps``
+    replications each) of the rollout batches, cycling through the states until the last
+    batch is full, so no slot is wasted on padding."""
     now = np.asarray(policy(states), dtype=np.int64)
     cands = np.clip(now[:, None] + np.arange(-window, window + 1), 0, lab.max_order)
     n, c = len(states), lab.n_states
-    costs = np.empty(cands.shape)
-    for i in range(0, n, c):
-        idx = np.arange(i, i + c)
-        idx[idx >= n] = 0
-        m = min(c, n - i)
-        runs = [lab.costs(states[idx], cands[idx], policy, horizon) for _ in range(passes)]
-        costs[i : i + m] = np.mean(runs, axis=0)[:m]
-    return cands, costs
+    slots = np.resize(np.arange(n), -(-n * passes // c) * c)
+    total, count = np.zeros(cands.shape), np.zeros(n)
+    for i in range(0, len(slots), c):
+        idx = slots[i : i + c]
+        np.add.at(total, idx, lab.costs(states[idx], cands[idx], policy, horizon))
+        np.add.at(count, idx, 1)
+    return cands, total / count[:, None]
 
 
 def smooth_costs(

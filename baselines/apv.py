@@ -10,7 +10,7 @@ the same evaluation: ``InventoryLostSales-v0__L{L}-p{p}__apv`` (learned), ``__ca
     python baselines/apv.py --lead-time 4 --penalty-cost 39           # one instance
     python baselines/apv.py --all                                     # all 16
     python baselines/apv.py --lead-time 4 --penalty-cost 39 --policy apv --output /tmp/e.json
-    python baselines/apv.py --verify                                  # re-score every entry
+    gym-inventory leaderboard verify --all                            # re-score the entries
 
 Needs ``pip install "gym-inventory[baselines]"`` (torch).
 """
@@ -28,10 +28,8 @@ from tqdm import tqdm
 from gym_inventory.leaderboard import (
     DEFAULT_DIR,
     load_entry,
-    load_policy,
     make_entry,
     save_entry,
-    score_policies,
 )
 from gym_inventory.learning import APVConfig, train_apv
 from gym_inventory.policies import CappedBaseStock
@@ -117,22 +115,6 @@ def run_rule(L: int, p: int, slug: str, out: Path) -> Path:
     return save_entry(entry, out)
 
 
-def verify(directory: Path) -> bool:
-    """Re-score every APV-instance entry from its artifact; True when all match."""
-    ok = True
-    for path in sorted(directory.glob(f"{ENV_ID}__L*-p*__*.json")):
-        entry = load_entry(path)
-        policies = {s: load_policy(entry, s) for s in entry.seeds}
-        ev = entry.eval
-        again = score_policies(policies, entry.env_id, entry.env_kwargs,
-                               episodes=ev["episodes"], seed=ev["seed"],
-                               max_steps=ev["max_steps"], warmup=ev["warmup"])  # fmt: skip
-        same = np.isclose(again["mean_reward"], ev["mean_reward"], rtol=1e-12, atol=0)
-        ok &= bool(same)
-        print(f"{'ok  ' if same else 'FAIL'} {path.name}: {-again['mean_reward']:.4f}")
-    return ok
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lead-time", type=int, choices=LEAD_TIMES)
@@ -141,10 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", choices=POLICIES, help="one entry only (default: all 3)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(5)))
     parser.add_argument("--output", type=Path, help="write the (one) entry here")
-    parser.add_argument("--verify", action="store_true", help="re-score the entries")
     args = parser.parse_args(argv)
-    if args.verify:
-        return 0 if verify(DEFAULT_DIR) else 1
     if args.all == (args.lead_time is not None or args.penalty_cost is not None):
         parser.error("give --all, or --lead-time and --penalty-cost")
     if not args.all and (args.lead_time is None or args.penalty_cost is None):

@@ -1,17 +1,28 @@
-"""Sphinx configuration for gym-inventory (furo + myst-parser).
+"""Sphinx configuration for gym-inventory (furo + myst-parser + sphinx-gallery).
 
-Environment pages are generated at build time from the env classes' Markdown env cards
-(their docstrings), one page per registered id, so the docs never drift from the code.
+Generated at build time, never by hand (all git-ignored):
+
+* ``environments/``: one page per registered env id and PettingZoo env, from the code
+  (``_ext/env_pages.py``: spaces table, a rendered frame, the env card);
+* ``leaderboard.md``: from ``baselines/results/leaderboard/*.json`` (``_ext/leaderboard_page.py``);
+* ``generated/tutorials/``: the tutorials ``tutorials/*.py``, run by sphinx-gallery, figures
+  included;
+* ``_static/mathjax/``: MathJax, served locally so the pages need no network
+  (``_ext/offline_mathjax.py``).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import os
+import sys
 from pathlib import Path
 
 import gym_inventory
-from gym_inventory.registration import env_class
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+# The tutorials run in this process: draw off screen, one torch thread (2-core machines).
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 project = "gym-inventory"
 author = "gym-inventory developers"
@@ -24,40 +35,37 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "sphinx_gallery.gen_gallery",
+    "offline_mathjax",
+    "env_pages",
+    "leaderboard_page",
+    "xref_aliases",
 ]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+# tutorials/ holds the gallery's sources; sphinx-gallery writes their pages to generated/.
+exclude_patterns = ["_build", "tutorials"]
 html_theme = "furo"
 html_title = f"gym-inventory {release}"
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-_ENV_DIR = Path(__file__).parent / "environments"
-#: PettingZoo envs documented next to the Gymnasium ids: page name -> env class.
-_PETTINGZOO_ENVS = {"multi_product_v0": "gym_inventory.multi.multi_product_v0:MultiProductEnv"}
 
-
-def write_env_pages() -> list[str]:
-    """Write ``environments/<id>.md`` from each registered env's card; return the ids."""
-    _ENV_DIR.mkdir(exist_ok=True)
-    for env_id in gym_inventory.ENV_IDS:
-        cls = env_class(env_id)
-        card = inspect.getdoc(cls) or ""
-        text = f"# {env_id}\n\n`{cls.__module__}.{cls.__qualname__}`\n\n{card}\n"
-        (_ENV_DIR / f"{env_id}.md").write_text(text, encoding="utf-8")
-    pages = list(gym_inventory.ENV_IDS)
-    for name, entry in _PETTINGZOO_ENVS.items():  # PettingZoo envs, next to the ids
-        module, qualname = entry.split(":")
-        card = inspect.getdoc(getattr(importlib.import_module(module), qualname)) or ""
-        text = f"# {name} (PettingZoo)\n\n`{module}`\n\n{card}\n"
-        (_ENV_DIR / f"{name}.md").write_text(text, encoding="utf-8")
-        pages.append(name)
-    index = ["# Environments", "", "```{toctree}", ":maxdepth: 1", ""]
-    index += [*pages, "```", ""]
-    (_ENV_DIR / "index.md").write_text("\n".join(index), encoding="utf-8")
-    return list(gym_inventory.ENV_IDS)
-
-
-write_env_pages()
+sphinx_gallery_conf = {
+    "examples_dirs": "tutorials",
+    "gallery_dirs": "generated/tutorials",
+    "filename_pattern": r"\.py$",  # run every tutorial: each figure comes from its code
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "download_all_examples": False,
+    "show_signature": False,
+    "remove_config_comments": True,
+    "reset_modules": ("matplotlib",),
+    "image_scrapers": ("matplotlib",),
+    "capture_repr": (),  # show what the code prints, not the repr of a block's last value
+    # The computation-times pages load their table script and style from CDNs: left out.
+    "write_computation_times": False,
+}

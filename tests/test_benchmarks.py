@@ -57,6 +57,11 @@ def _load(name):
             "target >= 3x naive",
         ),
         ("evaluate_rate.py", "evaluate / naive kernel (a), periods/s", "no target"),
+        (
+            "supply_chain.py",
+            "batched supply chain / naive NumPy serial kernel",
+            "target >= 3x naive",
+        ),
     ],
 )
 def test_quick_run_prints_its_ratio_line(script, label, target):

@@ -16,6 +16,7 @@ import pytest
 import gym_inventory.comparison
 from gym_inventory.cli import main
 from gym_inventory.demand.instacart import DATA_DIR
+from gym_inventory.errors import install_hint
 
 
 def _one_line_error(capsys, command, progress=False):
@@ -86,7 +87,8 @@ def test_compare_plot_without_matplotlib_is_refused_before_any_work(capsys, monk
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     assert main(["compare", "--episodes", "2", "--plot", "plot.png"]) == 2
     out, line = _one_line_error(capsys, "compare")
-    assert "--plot needs the optional dependency 'matplotlib'" in line and "[plot]" in line
+    assert "--plot needs the optional dependency 'matplotlib'" in line
+    assert install_hint("plot") in line
     assert out == ""
 
 

@@ -276,6 +276,23 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _leaderboard_args(p: argparse.ArgumentParser) -> None:
+    from gym_inventory.leaderboard.cli import configure
+
+    configure(p)
+
+
+@command(
+    "leaderboard",
+    "list, show, render, verify or reproduce leaderboard entries",
+    _leaderboard_args,
+)
+def _leaderboard(args: argparse.Namespace) -> int:
+    from gym_inventory.leaderboard.cli import run
+
+    return run(args, UsageError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gym-inventory`` command; returns the exit status.
 

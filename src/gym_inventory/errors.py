@@ -16,6 +16,7 @@ __all__ = [
     "DataError",
     "GymInventoryError",
     "MissingDependencyError",
+    "install_hint",
 ]
 
 
@@ -53,6 +54,44 @@ class MissingDependencyError(GymInventoryError, ImportError):
     """An optional dependency is missing; the message names the extra to install."""
 
 
+def install_hint(extra: str) -> str:
+    """How to install one of gym-inventory's extras: the text every message gives.
+
+    gym-inventory is not on PyPI yet, so ``pip install "gym-inventory[plot]"`` only adds the
+    extra's dependencies to an installed gym-inventory (pip takes the installed package; it
+    cannot download it). The hint names that command and the two that install the package
+    itself: from a source checkout and from the wheel file.
+
+    Parameters
+    ----------
+    extra : str
+        The extra, e.g. ``"plot"``.
+
+    Returns
+    -------
+    str
+        One sentence with the three commands.
+
+    Examples
+    --------
+    >>> install_hint("plot").startswith('pip install "gym-inventory[plot]" (to an installed')
+    True
+    >>> 'from a source checkout, pip install -e ".[plot]"' in install_hint("plot")
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        wheel = f"gym_inventory-{version('gym-inventory')}-py3-none-any.whl"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        wheel = "gym_inventory-<version>-py3-none-any.whl"
+    return (
+        f'pip install "gym-inventory[{extra}]" (to an installed gym-inventory; it is not on '
+        f'PyPI yet: from a source checkout, pip install -e ".[{extra}]"; from the wheel file, '
+        f'pip install "{wheel}[{extra}]")'
+    )
+
+
 def require(module: str, extra: str, feature: str):
     """Import an optional dependency or raise :class:`MissingDependencyError`.
 
@@ -72,5 +111,5 @@ def require(module: str, extra: str, feature: str):
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependencyError(
             f"{feature} needs the optional dependency {module.split('.')[0]!r}; "
-            f'install it with: pip install "gym-inventory[{extra}]"'
+            f"install it with: {install_hint(extra)}"
         ) from exc

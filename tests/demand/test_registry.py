@@ -195,4 +195,6 @@ def test_default_env_needs_only_numpy():
         "try:\n    load_counts()\nexcept ImportError as e:\n    print(e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert 'pip install "gym-inventory[data]"' in out.stdout
+    from gym_inventory.errors import install_hint
+
+    assert install_hint("data") in out.stdout

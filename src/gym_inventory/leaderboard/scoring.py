@@ -27,6 +27,7 @@ from gym_inventory.leaderboard.entry import Entry
 __all__ = [
     "Evaluator",
     "env_fingerprint",
+    "evaluator_ids",
     "git_commit",
     "hardware",
     "known_optimum",
@@ -59,6 +60,11 @@ _EVALUATORS: dict[str, Evaluator] = {}
 def register_evaluator(env_id: str, evaluator: Evaluator) -> None:
     """Score entries of ``env_id`` (e.g. ``"multi_product_v0"``) with ``evaluator``."""
     _EVALUATORS[env_id] = evaluator
+
+
+def evaluator_ids() -> list[str]:
+    """The env ids scored by a registered :class:`Evaluator` (not Gymnasium ids)."""
+    return sorted(_EVALUATORS)
 
 
 def _gym_episode_means(

@@ -88,8 +88,8 @@ def plot(L: int = 4, p: int = 39) -> None:
 def main() -> None:
     text = PAGE.read_text(encoding="utf-8")
     new = re.sub(
-        r"(<!-- table start -->\n).*?(\n<!-- table end -->)",
-        lambda m: m.group(1) + table() + m.group(2),
+        r"(<!-- table start -->\n).*?(<!-- table end -->)",
+        lambda m: m.group(1) + table() + "\n" + m.group(2),
         text,
         flags=re.S,
     )

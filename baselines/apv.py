@@ -38,9 +38,10 @@ ENV_ID = "InventoryLostSales-v0"
 LEAD_TIMES = (1, 2, 3, 4)
 PENALTIES = (4, 9, 19, 39)
 POLICIES = ("apv", "capped-base-stock", "optimal")
-#: The held-out evaluation of all three entries: 100 episodes of 5,100 periods, the first
-#: 100 not counted (100 x 5,000 measured periods), episode i seeded 1_000_000 + i.
-EVAL = dict(episodes=100, eval_seed=1_000_000, max_steps=5_100, warmup=100)
+#: The held-out evaluation of all three entries: 32 episodes of 5,100 periods, the first
+#: 100 not counted (32 x 5,000 measured periods), episode i seeded 1_000_000 + i (the
+#: standard 100 x 1,000 would leave a 95 % interval as wide as the gaps).
+EVAL = dict(episodes=32, eval_seed=1_000_000, max_steps=5_100, warmup=100)
 LOADER = "gym_inventory.learning.apv:load_entry_policy"
 
 

@@ -168,6 +168,70 @@ class KernelModel:
         self.observe()
         return self.obs
 
+    def set_state(
+        self,
+        on_hand: Any,
+        pipeline: Any,
+        backlog: Any = 0.0,
+        index: Any = None,
+    ) -> np.ndarray:
+        """Put the copies in ``index`` (all by default) in a given state; returns :attr:`obs`.
+
+        For rollouts from arbitrary states (approximate policy iteration, say). The
+        demand stream, the clock and the last record are left as they are, and no
+        starting stock is charged (``opening`` is 0). Copies reset with identically
+        seeded generators and set to the same state therefore see the same demand:
+        common random numbers across candidate actions.
+
+        Parameters
+        ----------
+        on_hand : array_like, shape (n, n_products)
+            Units on hand (non-negative, at most the capacity).
+        pipeline : array_like, shape (n, n_products, max_lead_time)
+            Outstanding orders by arrival (entry ``k`` arrives at the start of the
+            ``k``-th next period), non-negative; the layout of
+            :meth:`~gym_inventory.core.InventoryKernel.pipeline_by_arrival`.
+        backlog : array_like, shape (n, n_products) or a number
+            Units backlogged (non-negative; must be 0 in lost-sales mode).
+        index : int array, slice or None
+            The ``n`` copies to set (all by default).
+
+        Raises
+        ------
+        ConfigError
+            Naming the argument whose shape or values are invalid; nothing is changed.
+        """
+        k = self.kernel
+        idx = slice(None) if index is None else index
+        n = len(np.arange(self.batch_size)[idx])
+        P, L = self.n_products, k.max_lead_time
+        states = {}
+        for name, value, shape in (
+            ("on_hand", on_hand, (n, P)),
+            ("pipeline", pipeline, (n, P, L)),
+            ("backlog", backlog, (n, P)),
+        ):
+            try:
+                x = np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(
+                    f"{name} must be numbers of shape {shape}, got {np.shape(value)}"
+                ) from exc
+            if not (np.isfinite(x).all() and (x >= 0).all()):
+                raise ConfigError(f"{name} must be finite and non-negative")
+            states[name] = x
+        if (states["on_hand"] > k.capacity).any():
+            raise ConfigError(f"on_hand must be at most the capacity {k.capacity.tolist()}")
+        if not k.backlog_mode and (states["backlog"] > 0).any():
+            raise ConfigError("backlog must be 0 in lost-sales mode")
+        k.on_hand[idx] = states["on_hand"]
+        k.backlog[idx] = states["backlog"]
+        k.pipeline[idx] = 0.0
+        k.pipeline[idx, :, :L] = states["pipeline"]
+        k.opening[idx] = 0.0
+        self.observe()
+        return self.obs
+
     def step(
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray | None = None
     ) -> np.ndarray:

@@ -118,6 +118,13 @@ def exact_average_cost(
 ) -> ExactCost:
     """Long-run average cost of ``policy`` from the empty system, computed exactly.
 
+    The chain merges the stock on hand with the order arriving next (they meet before
+    demand, so the future is the same): each merged state is shown to the policy once, as
+    the observation ``[on hand + pipeline_0, 0, pipeline_1, ...]``. The result is exact for
+    policies whose order depends on those two only through their sum (every rule here, the
+    optimal policy, :class:`gym_inventory.learning.LearnedPolicy`); for any other policy it
+    is the cost of the policy that always acts as on that merged observation.
+
     Parameters
     ----------
     policy : Policy

@@ -57,7 +57,10 @@ class Evaluator:
 
 _EVALUATORS: dict[str, Evaluator] = {}
 #: Envs whose evaluator a module registers when imported (lazily: optional extras).
-_EVALUATOR_MODULES = {"multi_product_v0": "gym_inventory.multi.leaderboard"}
+_EVALUATOR_MODULES = {
+    "multi_product_v0": "gym_inventory.multi.leaderboard",
+    "supply_chain_v0": "gym_inventory.multi.supply_chain_v0",
+}
 
 
 def register_evaluator(env_id: str, evaluator: Evaluator) -> None:

@@ -100,8 +100,9 @@ class CRNRollouts:
 
         Parameters
         ----------
-        states : ndarray, shape (n_states, obs_dim)
-            Observations ``[on hand, pipeline_0, ...]`` (whole units).
+        states : ndarray, shape (n_states, 1 + L)
+            Observations ``[on hand, pipeline_0, ..., pipeline_{L-1}]`` (whole units),
+            ``L`` the lead time.
         candidates : int ndarray, shape (n_states, n_candidates)
             First actions (orders in ``0..max_order``).
         policy : callable

@@ -142,7 +142,7 @@ class SupplyChainEnv(ParallelEnv):
     ``state()`` is the global state ``Box(0, unbounded, (S (4 + L) + S D,))``, $D =
     \max_s d_s$: every agent's observation (stage-major), then every stage's orders on
     their way upstream by arrival ($D$ each). :meth:`echelon_position` gives each stage's
-    echelon inventory position (:meth:`SupplyChainModel.echelon_position`); with no
+    echelon inventory position (:meth:`SupplyChainModel.echelon_position <gym_inventory.envs.supply.SupplyChainModel.echelon_position>`); with no
     information delays it is the sum of the local positions of the stage and every stage
     below it.
 

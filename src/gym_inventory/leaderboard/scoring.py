@@ -27,6 +27,7 @@ from gym_inventory.leaderboard.entry import Entry
 
 __all__ = [
     "Evaluator",
+    "array_env_fingerprint",
     "env_fingerprint",
     "evaluator_ids",
     "git_commit",
@@ -78,6 +79,29 @@ def _gym_episode_means(
     policy: Any, env_id: str, env_kwargs: dict[str, Any], **spec: Any
 ) -> np.ndarray:
     return evaluate(policy, env_id, **spec, **env_kwargs).episode_means
+
+
+def array_env_fingerprint(
+    env: Any, sample: Callable[[np.random.Generator], np.ndarray], steps: int = 200
+) -> str:
+    """SHA-256 of a fixed trajectory of a PettingZoo env's batched path.
+
+    ``env.reset_arrays(seed=0)``, then ``steps`` calls of ``env.step_arrays(sample(rng))``
+    with ``rng = numpy.random.default_rng(0)``; the observations and rewards are hashed
+    (as float64), and a new, unseeded episode starts when one is truncated. The evaluators
+    of the multi-agent envs (``multi_product_v0``, ``supply_chain_v0``) use it.
+    """
+    rng = np.random.default_rng(0)
+    digest = hashlib.sha256()
+    obs = env.reset_arrays(seed=0)
+    digest.update(np.asarray(obs, dtype=np.float64).tobytes())
+    for _ in range(steps):
+        obs, rewards, _, truncated = env.step_arrays(sample(rng))
+        digest.update(np.asarray(obs, dtype=np.float64).tobytes())
+        digest.update(np.asarray(rewards, dtype=np.float64).tobytes())
+        if truncated:
+            env.reset_arrays()
+    return digest.hexdigest()
 
 
 def _gym_fingerprint(env_id: str, env_kwargs: dict[str, Any], steps: int = 200) -> str:

@@ -18,7 +18,6 @@ parameters). Regenerate them with::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from gym_inventory.leaderboard import Evaluator, make_entry, register_evaluator, save_entry
+from gym_inventory.leaderboard.scoring import array_env_fingerprint
 from gym_inventory.multi.baselines import (
     BaseStockRule,
     CoupledBaseStockRule,
@@ -77,24 +77,17 @@ def episode_means(
 
 
 def fingerprint(env_kwargs: dict[str, Any], steps: int = 200) -> str:
-    """SHA-256 of a fixed trajectory: seed 0, actions drawn from ``default_rng(0)``."""
+    """SHA-256 of a fixed trajectory (:func:`~gym_inventory.leaderboard.scoring.
+    array_env_fingerprint`: seed 0, actions drawn from ``default_rng(0)``)."""
     env = _env(env_kwargs)
-    rng = np.random.default_rng(0)
     space = env.action_space(env.possible_agents[0])
-    digest = hashlib.sha256()
-    obs = env.reset_arrays(seed=0)
-    digest.update(obs.astype(np.float64).tobytes())
-    for _ in range(steps):
-        if hasattr(space, "n"):
-            actions = rng.integers(0, space.n, size=env.n_products)
-        else:
-            actions = rng.random((env.n_products, 1)).astype(np.float32)
-        obs, rewards, _, truncated = env.step_arrays(actions)
-        digest.update(obs.astype(np.float64).tobytes())
-        digest.update(rewards.astype(np.float64).tobytes())
-        if truncated:
-            obs = env.reset_arrays()
-    return digest.hexdigest()
+    if hasattr(space, "n"):
+        return array_env_fingerprint(
+            env, lambda rng: rng.integers(0, space.n, size=env.n_products), steps
+        )
+    return array_env_fingerprint(
+        env, lambda rng: rng.random((env.n_products, 1)).astype(np.float32), steps
+    )
 
 
 register_evaluator(

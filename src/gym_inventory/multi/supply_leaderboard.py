@@ -14,13 +14,16 @@ chain's total cost per period (``score="cost"``), whatever ``reward_mode`` says.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from gym_inventory.leaderboard.scoring import Evaluator, register_evaluator
+from gym_inventory.leaderboard.scoring import (
+    Evaluator,
+    array_env_fingerprint,
+    register_evaluator,
+)
 from gym_inventory.policies.echelon import simulate_chain
 
 __all__ = ["EVALUATOR", "chain_episode_means", "chain_fingerprint"]
@@ -65,19 +68,8 @@ def chain_fingerprint(env_kwargs: dict[str, Any], steps: int = FINGERPRINT_STEPS
     uniformly from the action space by ``numpy.random.default_rng(0)`` (observations and
     rewards hashed; a new episode, unseeded, when one ends)."""
     env = _env(env_kwargs)
-    rng = np.random.default_rng(0)
     high = env.action_space(env.possible_agents[0]).n
-    digest = hashlib.sha256()
-    obs = env.reset_arrays(seed=0)
-    digest.update(np.asarray(obs, dtype=np.float64).tobytes())
-    for _ in range(steps):
-        a = rng.integers(0, high, size=env.n_stages)
-        obs, rewards, _, truncated = env.step_arrays(a)
-        digest.update(np.asarray(obs, dtype=np.float64).tobytes())
-        digest.update(np.asarray(rewards, dtype=np.float64).tobytes())
-        if truncated:
-            env.reset_arrays()
-    return digest.hexdigest()
+    return array_env_fingerprint(env, lambda rng: rng.integers(0, high, size=env.n_stages), steps)
 
 
 #: The evaluator registered for ``"supply_chain_v0"``.

@@ -276,9 +276,8 @@ def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | P
     reference. Envs without a learned entry with a ``learning_curve`` get no figure.
     Returns the written paths (``<out_dir>/<figure_name(table title)>``).
     """
-    from scipy import stats
-
     from gym_inventory.errors import require
+    from gym_inventory.evaluation import ci95_half_width
 
     require("matplotlib", "plot", "plotting learning curves")
     import matplotlib
@@ -301,7 +300,7 @@ def plot_learning_curves(entries: Iterable[Entry] | str | Path, out_dir: str | P
             mean = ys.mean(axis=0)
             (line,) = ax.plot(grid, mean, label=f"{e.policy} ({len(ys)} seeds)")
             if len(ys) > 1:
-                half = stats.t.ppf(0.975, len(ys) - 1) * ys.std(axis=0, ddof=1) / np.sqrt(len(ys))
+                half = np.array([ci95_half_width(seeds) for seeds in ys.T])
                 ax.fill_between(grid, mean - half, mean + half, color=line.get_color(), alpha=0.2)
         refs = [e for e in members if e.kind == "optimal"]
         rules = [e for e in members if e.kind == "rule"]

@@ -41,6 +41,17 @@ def test_mlp_round_trip(tmp_path):
     )
 
 
+def test_mlp_extra_arrays_round_trip_and_may_not_shadow_the_network(tmp_path):
+    w, b = [np.ones((2, 3))], [np.zeros(3)]
+    path = save_mlp(tmp_path / "a.npz", w, b, extra={"max_position": np.int64(7)})
+    p = MLPPolicy(path)
+    assert list(p.extra) == ["max_position"] and int(p.extra["max_position"]) == 7
+    assert MLPPolicy(save_mlp(tmp_path / "b.npz", w, b)).extra == {}
+    for name in ("W0", "b1", "obs_mean", "activation"):
+        with pytest.raises(ValueError, match=name):
+            save_mlp(tmp_path / "c.npz", w, b, extra={name: np.zeros(1)})
+
+
 def test_mlp_entry_loads_and_verifies(tmp_path, lb):
     entry = load_entry(lb.mlp_entry(tmp_path))
     obs = np.array([[3.0, 4.0, 5.0]])

@@ -31,7 +31,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,14 @@ def _sb3_policy_class(entry: Any) -> Any:
     return cls
 
 
+_MLP_KEYS = {"activation", "output", "obs_mean", "obs_std", "action_low", "action_high"}
+
+
+def _is_mlp_key(name: str) -> bool:
+    # The arrays of the MLP itself: its fixed keys and the layers W0, b0, W1, b1, ...
+    return name in _MLP_KEYS or re.fullmatch(r"[Wb]\d+", name) is not None
+
+
 def save_mlp(
     path: str | Path,
     weights: Sequence[np.ndarray],
@@ -172,6 +181,7 @@ def save_mlp(
     obs_std: np.ndarray | None = None,
     action_low: np.ndarray | None = None,
     action_high: np.ndarray | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a multilayer perceptron to ``path`` (``.npz``) for the ``"mlp"`` format.
 
@@ -187,6 +197,9 @@ def save_mlp(
         ``"clip"``: the output clipped to ``[action_low, action_high]`` (boxes).
     obs_mean, obs_std : arrays, optional
         Observations are standardised as ``(obs - obs_mean) / obs_std`` first.
+    extra : mapping, optional
+        More named arrays stored in the same file for a loader of its own (e.g. APV's
+        ``max_position``); :class:`MLPPolicy` keeps them in ``extra``.
     """
     if activation not in ("tanh", "relu"):
         raise ValueError(f"activation must be 'tanh' or 'relu', got {activation!r}")
@@ -206,6 +219,10 @@ def save_mlp(
     ):
         if value is not None:
             arrays[name] = np.asarray(value, dtype=np.float64)
+    for name, value in (extra or {}).items():
+        if _is_mlp_key(name):
+            raise ValueError(f"extra array name {name!r} is one the MLP itself uses")
+        arrays[name] = np.asarray(value)
     path = Path(path)
     np.savez(path, **arrays)
     return path
@@ -228,6 +245,8 @@ class MLPPolicy:
         self.obs_std = data.get("obs_std")
         self.action_low = data.get("action_low")
         self.action_high = data.get("action_high")
+        #: Arrays of the file that are not the MLP's own (``save_mlp(extra=...)``).
+        self.extra = {k: v for k, v in data.items() if not _is_mlp_key(k)}
 
     def logits(self, obs: np.ndarray) -> np.ndarray:
         """The network's outputs for a batch of observations."""

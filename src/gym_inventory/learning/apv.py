@@ -163,11 +163,11 @@ class LearnedPolicy(Policy):
         super().__init__(env_id, **env_kwargs)
         self.path = Path(path)
         self.mlp = MLPPolicy(self.path)
-        with np.load(self.path, allow_pickle=False) as data:
-            if "max_position" not in data:
-                raise DataError(f"artifact file {str(path)!r} misses array 'max_position'")
-            self.max_position = int(data["max_position"])
-            self.features = str(data["features"]) if "features" in data else "observation"
+        extra = self.mlp.extra
+        if "max_position" not in extra:
+            raise DataError(f"artifact file {str(path)!r} misses array 'max_position'")
+        self.max_position = int(extra["max_position"])
+        self.features = str(extra["features"]) if "features" in extra else "observation"
 
     def order(self, obs: np.ndarray) -> np.ndarray:
         room = np.maximum(self.max_position - self.env.position(obs), 0.0)
@@ -323,11 +323,8 @@ class _TorchMLP:
             output="argmax",
             obs_mean=self.mean,
             obs_std=self.std,
+            extra={"max_position": np.int64(self.max_position), "features": np.array("arrival")},
         )
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        np.savez(path, **arrays, max_position=np.int64(self.max_position),
-                 features=np.array("arrival"))  # fmt: skip
         return path
 
 

@@ -87,7 +87,7 @@ def run_apv(L: int, p: int, seeds: list[int], out: Path) -> Path:
         artifact={"format": "python", "params": {"callable": LOADER}, "files": files},
         library={"name": "torch", "version": torch.__version__},
         train_steps=int(np.mean(periods)), train_seconds=float(np.mean(seconds)),
-        learning_curve=str(curve.relative_to(out.parent)),
+        learning_curve=str(curve.relative_to(out.parent)), optimal_cost=opt,
         notes="approximate policy iteration from the capped base stock tuned by simulation: "
         f"{APVConfig()}; train_steps are env periods simulated per seed (rollouts included); "
         "train_seconds on 2 shared cores under nice -n 5 (one torch thread); exact gap "
@@ -100,10 +100,11 @@ def run_apv(L: int, p: int, seeds: list[int], out: Path) -> Path:
 
 def run_rule(L: int, p: int, slug: str, out: Path) -> Path:
     kwargs = dict(lead_time=L, penalty_cost=p)
-    if slug == "optimal":
-        from gym_inventory.policies import solve_optimal
+    from gym_inventory.policies import solve_optimal
 
-        policy, artifact = solve_optimal(ENV_ID, **kwargs).policy, {"format": "optimal"}
+    optimum = solve_optimal(ENV_ID, **kwargs)  # the entry's optimal_cost, and its policy
+    if slug == "optimal":
+        policy, artifact = optimum.policy, {"format": "optimal"}
         meta = dict(policy="optimal", kind="optimal", information="oracle")
     else:
         policy = CappedBaseStock.tune(ENV_ID, method="exact", **kwargs).policy
@@ -112,7 +113,7 @@ def run_rule(L: int, p: int, slug: str, out: Path) -> Path:
         meta = dict(policy="capped base stock", kind="rule", information="model")
     entry = make_entry({0: policy}, env_id=ENV_ID, env_kwargs=kwargs,
                        command=command(L, p, slug, list(range(5))), artifact=artifact,
-                       **meta, **EVAL)  # fmt: skip
+                       optimal_cost=optimum.average_cost, **meta, **EVAL)  # fmt: skip
     return save_entry(entry, out)
 
 

@@ -7,6 +7,8 @@ state space, writes their observations (each product's store entries, then the s
 one array in agent order) into one checked array, raising
 :class:`~gym_inventory.errors.ActionError` naming the offending agent; nothing is clipped
 or coerced. :class:`ActionCheckWrapper` does the same check at each turn of the AEC env.
+:class:`AgentArraysEnv` is the part of the PettingZoo face that ``multi_product_v0`` and
+``supply_chain_v0`` share.
 """
 
 from __future__ import annotations
@@ -25,9 +27,17 @@ from gym_inventory.errors import ActionError, ConfigError, require
 
 require("pettingzoo", "multi", "gym_inventory.multi")
 
+from gymnasium.error import ResetNeeded  # noqa: E402
+from pettingzoo import ParallelEnv  # noqa: E402
 from pettingzoo.utils import wrappers  # noqa: E402
 
-__all__ = ["AGENT_OBS_FIELDS", "SHARED_OBS_FIELDS", "ActionCheckWrapper", "Agents"]
+__all__ = [
+    "AGENT_OBS_FIELDS",
+    "SHARED_OBS_FIELDS",
+    "ActionCheckWrapper",
+    "AgentArraysEnv",
+    "Agents",
+]
 
 #: Shared entries appended to every agent's observation, in order.
 SHARED_OBS_FIELDS: tuple[str, ...] = (
@@ -199,3 +209,44 @@ class ActionCheckWrapper(wrappers.BaseWrapper):
         if not (self.terminations[agent] or self.truncations[agent]):
             self.unwrapped.check_action(agent, action)
         super().step(action)
+
+
+class AgentArraysEnv(ParallelEnv):
+    """The PettingZoo face shared by the gym-inventory multi-agent envs.
+
+    A subclass sets ``self.model`` (a one-copy batched model with ``time``),
+    ``self._agents`` (its agents: ``observation_space``, ``action_space``, ``check_one``),
+    ``self.agents`` and ``self._started``, and defines :meth:`reset_arrays`; this class
+    gives the spaces, the dict :meth:`reset` over it, the per-agent action check of the
+    AEC wrapper and the "call reset() first" error.
+    """
+
+    @property
+    def time(self) -> int:
+        """Steps taken in the current episode."""
+        return int(self.model.time[0])
+
+    def observation_space(self, agent: str) -> spaces.Box:
+        """The observation space of ``agent`` (the same object on every call)."""
+        return self._agents.observation_space(agent)
+
+    def action_space(self, agent: str) -> spaces.Space:
+        """The action space of ``agent`` (the same object on every call)."""
+        return self._agents.action_space(agent)
+
+    def reset(
+        self, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
+        """Start an episode; ``seed`` reseeds ``np_random`` (the only randomness)."""
+        obs = self.reset_arrays(seed, options).copy()
+        infos: dict[str, dict] = {a: {} for a in self.agents}
+        return dict(zip(self.agents, obs, strict=True)), infos
+
+    def check_action(self, agent: str, action: Any) -> None:
+        """Raise :class:`~gym_inventory.errors.ActionError` unless ``action`` is valid for
+        ``agent`` (used by the AEC wrapper to fail at the offending agent's turn)."""
+        self._agents.check_one(agent, action)
+
+    def _need_reset(self) -> None:
+        what = "the episode is over" if self._started else "the env was not reset"
+        raise ResetNeeded(f"{what}; call reset() before step()")

@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from gymnasium import spaces
 from gymnasium.error import ResetNeeded
 from gymnasium.utils import seeding
 
@@ -38,7 +37,6 @@ from gym_inventory.errors import ActionError, ConfigError, require
 
 require("pettingzoo", "multi", "gym_inventory.multi")
 
-from pettingzoo import ParallelEnv  # noqa: E402
 from pettingzoo.utils import wrappers  # noqa: E402
 from pettingzoo.utils.conversions import parallel_to_aec  # noqa: E402
 
@@ -47,6 +45,7 @@ from gym_inventory.multi.agents import (  # noqa: E402
     AGENT_OBS_FIELDS,
     SHARED_OBS_FIELDS,
     ActionCheckWrapper,
+    AgentArraysEnv,
     Agents,
 )
 from gym_inventory.multi.infos import INFO_FIELDS, AgentInfos  # noqa: E402
@@ -74,7 +73,7 @@ __all__ = [
 _OWN = len(AGENT_OBS_FIELDS) - len(SHARED_OBS_FIELDS)  # (the product's store entries)
 
 
-class MultiProductEnv(ParallelEnv):
+class MultiProductEnv(AgentArraysEnv):
     r"""## Description
 
     ``n_products`` products of one online grocery store, managed hour by hour, each by its
@@ -297,34 +296,13 @@ class MultiProductEnv(ParallelEnv):
         self._started = False
 
     @property
-    def time(self) -> int:
-        """Steps taken in the current episode."""
-        return int(self.model.time[0])
-
-    @property
     def requested(self) -> np.ndarray:
         """Units each agent's last action asked for, before the budget rule, ``(N,)``
         (a buffer overwritten by the next step)."""
         return self._requested
 
-    # ------------------------------------------------------------ spaces
-    def observation_space(self, agent: str) -> spaces.Box:
-        """The observation space of ``agent`` (the same object on every call)."""
-        return self._agents.observation_space(agent)
-
-    def action_space(self, agent: str) -> spaces.Space:
-        """The action space of ``agent`` (the same object on every call)."""
-        return self._agents.action_space(agent)
-
-    # ------------------------------------------------------------ reset
-    def reset(
-        self, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
-        """Start an episode; ``seed`` reseeds ``np_random`` (the only randomness)."""
-        obs = self.reset_arrays(seed, options).copy()
-        infos: dict[str, dict] = {a: {} for a in self.agents}
-        return dict(zip(self.agents, obs, strict=True)), infos
-
+    # ------------------------------------------------------------ reset (spaces, the dict
+    # reset and the action check: AgentArraysEnv)
     def reset_arrays(
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> np.ndarray:
@@ -370,15 +348,6 @@ class MultiProductEnv(ParallelEnv):
         if not self.agents:
             self._need_reset()
         return self._step(self._agents.check_array(actions))
-
-    def check_action(self, agent: str, action: Any) -> None:
-        """Raise :class:`~gym_inventory.errors.ActionError` unless ``action`` is valid for
-        ``agent`` (used by the AEC wrapper to fail at the offending agent's turn)."""
-        self._agents.check_one(agent, action)
-
-    def _need_reset(self) -> None:
-        what = "the episode is over" if self._started else "the env was not reset"
-        raise ResetNeeded(f"{what}; call reset() before step()")
 
     def _step(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, bool]:
         """Step the model with checked actions ``a`` (agent order) of the one copy."""

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from gymnasium import logger, spaces
+from gymnasium import logger
 from gymnasium.error import ResetNeeded
 from gymnasium.utils import seeding
 
@@ -38,11 +38,10 @@ from gym_inventory.errors import ConfigError, require
 
 require("pettingzoo", "multi", "gym_inventory.multi")
 
-from pettingzoo import ParallelEnv  # noqa: E402
 from pettingzoo.utils import wrappers  # noqa: E402
 from pettingzoo.utils.conversions import parallel_to_aec  # noqa: E402
 
-from gym_inventory.multi.agents import ActionCheckWrapper  # noqa: E402
+from gym_inventory.multi.agents import ActionCheckWrapper, AgentArraysEnv  # noqa: E402
 from gym_inventory.multi.supply_agents import StageAgents, ansi_frame, rgb_frame  # noqa: E402
 
 __all__ = [
@@ -59,7 +58,7 @@ __all__ = [
 DEFAULT_MAX_CYCLES = 1000
 
 
-class SupplyChainEnv(ParallelEnv):
+class SupplyChainEnv(AgentArraysEnv):
     r"""## Description
 
     A supply chain of $S$ stages, each managed by its own agent, that together serve
@@ -278,28 +277,8 @@ class SupplyChainEnv(ParallelEnv):
         self.np_random_seed: int | None = None
         self._started = False
 
-    @property
-    def time(self) -> int:
-        """Steps taken in the current episode."""
-        return int(self.model.time[0])
-
-    # ------------------------------------------------------------ spaces
-    def observation_space(self, agent: str) -> spaces.Box:
-        """The observation space of ``agent`` (the same object on every call)."""
-        return self._agents.observation_space(agent)
-
-    def action_space(self, agent: str) -> spaces.Discrete:
-        """The action space of ``agent`` (the same object on every call)."""
-        return self._agents.action_space(agent)
-
-    # ------------------------------------------------------------ reset
-    def reset(
-        self, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
-        """Start an episode; ``seed`` reseeds ``np_random`` (the only randomness)."""
-        obs = self.reset_arrays(seed, options).copy()
-        return dict(zip(self.agents, obs, strict=True)), {a: {} for a in self.agents}
-
+    # ------------------------------------------------------------ reset (spaces, the dict
+    # reset and the action check: AgentArraysEnv)
     def reset_arrays(
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> np.ndarray:
@@ -331,15 +310,6 @@ class SupplyChainEnv(ParallelEnv):
             self._need_reset()
         a = self._agents.check_array(actions, self.possible_agents)
         return self._step(a)
-
-    def check_action(self, agent: str, action: Any) -> None:
-        """Raise :class:`~gym_inventory.errors.ActionError` unless ``action`` is valid for
-        ``agent`` (used by the AEC wrapper to fail at the offending agent's turn)."""
-        self._agents.check_one(agent, action)
-
-    def _need_reset(self) -> None:
-        what = "the episode is over" if self._started else "the env was not reset"
-        raise ResetNeeded(f"{what}; call reset() before step()")
 
     def _step(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, bool]:
         model = self.model

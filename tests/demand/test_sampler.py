@@ -206,9 +206,9 @@ def test_too_wide_supports_fall_back_to_direct_draws():
     assert abs(x.mean() - 1e9) < 5 * np.sqrt(1e9 / 1000)
 
 
-def _member(sources, seed, block, lead):
+def _member(sources, seed, block, lead, bit_generator=np.random.PCG64):
     """What one member draws for its first block, following the documented order."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.Generator(bit_generator(seed))
     tab = [p for p, s in enumerate(sources) if s.demand_table() is not None]
     u = rng.random((block, len(tab) + (len(sources) if lead else 0)))
     demand = np.zeros((block, len(sources)))
@@ -264,6 +264,50 @@ def test_members_at_different_positions_match_their_own_streams():
             d1, u1 = single.next()
             np.testing.assert_array_equal(d[b], d1[0])
             np.testing.assert_array_equal(u[b], u1[0])
+
+
+TABLED = ("poisson", "seasonal", "replay_poisson", "negbin")
+
+
+@pytest.mark.parametrize("lead", [False, True])
+@pytest.mark.parametrize("kinds", ["pcg64", "philox", "mixed"])
+def test_compiled_refill_draws_what_rng_random_draws(lead, kinds):
+    """Tabled sources only: each member's block is drawn inside compiled code through its
+    bit generator's ctypes interface (one kind for all members) or, with mixed kinds, by
+    ``rng.random``: the same values either way, the ones of the contract's order."""
+    sources = [SOURCES[name]() for name in TABLED]
+    kind = {"pcg64": [np.random.PCG64] * 3, "philox": [np.random.Philox] * 3}.get(
+        kinds, [np.random.PCG64, np.random.Philox, np.random.PCG64]
+    )
+    stream = DemandStream(sources, batch_size=3, block=32, lead_uniforms=lead)
+    stream.reset([np.random.Generator(kind[b](10 + b)) for b in range(3)])
+    assert (stream._next_double is None) == (kinds == "mixed")
+    for b in range(3):
+        demand, lead_u = _member(sources, 10 + b, 32, lead, bit_generator=kind[b])
+        np.testing.assert_array_equal(stream.demand[b], demand)
+        if lead:
+            np.testing.assert_array_equal(stream.lead_u[b], lead_u)
+
+
+@pytest.mark.parametrize("copy", ["pickle", "deepcopy"])
+def test_a_copied_stream_draws_from_its_own_generators(copy):
+    """A copy made mid-block continues exactly like the original, from its own copies of
+    the generators (the original's are left alone)."""
+    import copy as copying
+    import pickle
+
+    sources = [SOURCES[name]() for name in TABLED]
+    stream = DemandStream(sources, batch_size=2, block=8, lead_uniforms=True)
+    stream.reset([np.random.default_rng(3), np.random.default_rng(4)])
+    for _ in range(5):
+        stream.next()
+    twin = pickle.loads(pickle.dumps(stream)) if copy == "pickle" else copying.deepcopy(stream)
+    assert all(a is not b for a, b in zip(twin.rngs, stream.rngs, strict=True))
+    for _ in range(30):  # across several refills
+        d, u = stream.next()
+        d2, u2 = twin.next()
+        np.testing.assert_array_equal(d, d2)
+        np.testing.assert_array_equal(u, u2)
 
 
 class CustomPoisson(PoissonDemand):

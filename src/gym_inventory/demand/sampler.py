@@ -26,7 +26,15 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
-__all__ = ["CUT", "GUIDE_ENTRIES", "DemandTable", "InverseCDF", "cdf_rows", "draw_members"]
+__all__ = [
+    "CUT",
+    "GUIDE_ENTRIES",
+    "DemandTable",
+    "InverseCDF",
+    "cdf_rows",
+    "draw_blocks",
+    "draw_members",
+]
 
 #: Mass below which the far ends of a support are left out of a table (the upper end is
 #: also cut where ``F`` rounds to 1).
@@ -34,8 +42,12 @@ CUT = 2.0**-60
 #: Most guide entries of one :class:`InverseCDF` (16 MB of int32): with many states
 #: (1,000 seasonal products have 168,000) each gets fewer bins.
 GUIDE_ENTRIES = 1 << 22
+#: Bins per value of a state's support (up to :data:`MAX_BINS`): with 8, a draw almost
+#: never walks past its bin (Poisson(5), 34 values: 512 bins instead of 64 make the draws
+#: 1.3x faster, 5.5 -> 4.2 ms per 1 M).
+BINS_PER_VALUE = 8
 #: Most bins per state.
-MAX_BINS = 256
+MAX_BINS = 1024
 
 
 def cdf_rows(pmf: np.ndarray) -> np.ndarray:
@@ -133,7 +145,8 @@ class InverseCDF:
         for j, t in enumerate(tables):
             self.phase[j, : len(t.phase)] = t.phase + offset[j]
         bins = 1
-        while bins < min(lengths.max(), MAX_BINS) and 2 * bins * len(cdfs) <= GUIDE_ENTRIES:
+        wanted = min(BINS_PER_VALUE * lengths.max(), MAX_BINS)
+        while bins < wanted and 2 * bins * len(cdfs) <= GUIDE_ENTRIES:
             bins *= 2
         self.bins = bins
         edges = np.arange(bins) / bins
@@ -153,6 +166,16 @@ class InverseCDF:
         return out[:, 0, 0]
 
 
+@njit(cache=True, inline="always")
+def search(x, s, guide, bins, cdf, first, k0):
+    """The draw of state ``s`` for the uniform ``x``: the least value whose cdf exceeds
+    ``x`` (its guide bin, then a walk up the cdf). The arrays are :class:`InverseCDF`'s."""
+    k = guide[s, int(x * bins)]
+    while x >= cdf[first[s] + k]:
+        k += 1
+    return k0[s] + k
+
+
 @njit(cache=True)
 def draw_members(u, members, starts, columns, phase, cycle, guide, bins, cdf, first, k0, out):
     """Inverse-CDF draws for some members of a stream, written into ``out``.
@@ -167,11 +190,40 @@ def draw_members(u, members, starts, columns, phase, cycle, guide, bins, cdf, fi
             ph = starts[i] % cycle[j]  # the phase of the block's first period
             for t in range(out.shape[1]):
                 s = phase[j, ph]
-                x = u[m, t, j]
-                k = guide[s, int(x * bins)]
-                while x >= cdf[first[s] + k]:
-                    k += 1
-                out[m, t, columns[j]] = k0[s] + k
+                out[m, t, columns[j]] = search(u[m, t, j], s, guide, bins, cdf, first, k0)
                 ph += 1
                 if ph == cycle[j]:
                     ph = 0
+
+
+@njit(cache=True)
+def draw_blocks(next_double, states, members, starts, columns, phase, cycle, guide, bins,
+                cdf, first, k0, out, lead_u, has_lead_u):  # fmt: skip
+    """Each member's next block drawn from its own generator, in the stream's order.
+
+    What :func:`draw_members` does after ``rng.random(out=u[m])`` (row by row: the
+    uniforms of the tables, then the lead-time uniforms into ``lead_u[m]`` when
+    ``has_lead_u``), with each uniform taken straight from member ``m``'s bit generator:
+    ``next_double(states[m])``, NumPy's documented ``bit_generator.ctypes`` interface,
+    the function ``rng.random`` itself calls, so every value is the same bit for bit.
+    (Drawing here instead of one ``rng.random`` call per member and then
+    :func:`draw_members`: the ``InventoryLostSales-v0`` vector env of 4,096 copies steps
+    6 % faster, 183 -> 172 us per step, best of 9 windows, same run.)
+    """
+    T = len(columns)
+    ph = np.empty(T, dtype=np.int64)
+    for i in range(len(members)):
+        m = members[i]
+        state = states[m]
+        for j in range(T):
+            ph[j] = starts[i] % cycle[j]  # the phase of the block's first period
+        for t in range(out.shape[1]):
+            for j in range(T):
+                x = next_double(state)
+                out[m, t, columns[j]] = search(x, phase[j, ph[j]], guide, bins, cdf, first, k0)
+                ph[j] += 1
+                if ph[j] == cycle[j]:
+                    ph[j] = 0
+            if has_lead_u:
+                for p in range(lead_u.shape[2]):
+                    lead_u[m, t, p] = next_double(state)

@@ -11,6 +11,11 @@ in time. A member's randomness is drawn in blocks of ``block`` periods, in this 
    when ``lead_uniforms``, else 0) are the lead-time uniforms;
 2. for each other product in order, ``source.sample(rng, periods)``.
 
+When every product has a table and all members' bit generators are of one kind, the
+block is drawn inside compiled code (:func:`~gym_inventory.demand.sampler.draw_blocks`),
+uniform by uniform through NumPy's ``bit_generator.ctypes`` interface: the values
+``rng.random`` would give, in the same order, so the two ways are one contract.
+
 A member draws its next block as soon as it has used the last one (at the end of the
 :meth:`DemandStream.next` call that reaches it). The single env (one member) and the
 vector env (many) therefore consume every generator identically, and a single product
@@ -19,13 +24,15 @@ with a table draws what ``source.sample`` draws.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 from numba import njit
 
 from gym_inventory.demand.base import DemandSource, table_of
-from gym_inventory.demand.sampler import InverseCDF, draw_members
+from gym_inventory.demand.sampler import InverseCDF, draw_blocks, draw_members
 from gym_inventory.errors import ConfigError
 
 __all__ = ["DEFAULT_BLOCK", "DemandStream", "take_period"]
@@ -88,7 +95,8 @@ class DemandStream:
         self._plugged = [p for p, t in enumerate(tables) if t is None]
         self._icdf = InverseCDF([t for t in tables if t is not None]) if len(self._tabled) else None
         T = len(self._tabled)
-        self._uniforms = np.zeros((B, block, T + (P if lead_uniforms else 0)))
+        self._columns = T + (P if lead_uniforms else 0)
+        self._uniforms: np.ndarray | None = None  # (B, block, columns), for rng.random draws
         # Member-major, like the uniforms: a refill writes each member's block in one
         # pass (period-major blocks, 32 KB apart per period for 4,096 members, made
         # refills 7x slower and the per-step reads 3x faster: 30 % more in all).
@@ -97,6 +105,11 @@ class DemandStream:
         self.start = np.zeros(B, dtype=np.int64)
         self.pos = np.zeros(B, dtype=np.int64)
         self.rngs: list[np.random.Generator] = []
+        # Each member's bit-generator state, and the one ``next_double`` they share (None
+        # when the members' bit generators differ in kind): what draw_blocks takes.
+        self._states = np.zeros(B, dtype=np.uint64)
+        self._functions = np.zeros(B, dtype=np.uint64)  # each one's next_double address
+        self._next_double = None
         self._now = np.zeros((B, P))  # next()'s demand
         self._now_u = np.zeros((B, P))  # (zeros without lead-time uniforms)
         self._all = np.ones(B, dtype=np.bool_)
@@ -115,10 +128,29 @@ class DemandStream:
 
         ``rngs`` holds every member's generator (length ``batch_size``).
         """
-        self.rngs = list(rngs)
+        old, self.rngs = self.rngs, list(rngs)
+        self._bind([b for b, rng in enumerate(self.rngs) if b >= len(old) or rng is not old[b]])
         members = np.arange(self.batch_size) if index is None else np.asarray(index).reshape(-1)
         self.start[members] = self.first_period - self.block  # (the refill adds a block)
         self._refill(members)
+
+    def _bind(self, members: Sequence[int]) -> None:
+        """Note where the bit generators of ``members`` keep their state, for draw_blocks."""
+        for b in members:
+            interface = self.rngs[b].bit_generator.ctypes
+            self._states[b] = interface.state_address
+            self._functions[b] = ctypes.cast(interface.next_double, ctypes.c_void_p).value
+        shared = len(self.rngs) == self.batch_size and (self._functions == self._functions[0]).all()
+        self._next_double = _next_double(int(self._functions[0])) if shared else None
+
+    def __getstate__(self) -> dict:
+        # Addresses and C function pointers belong to this process's generators: a copy
+        # (pickle, deepcopy) notes its own generators' addresses instead.
+        return {**self.__dict__, "_next_double": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bind(range(len(self.rngs)))
 
     def next(self, active: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """The current period's ``(demand, lead_u)`` of the active members (all by
@@ -148,6 +180,16 @@ class DemandStream:
         self.pos[members] = 0
         starts = self.start[members]
         T = len(self._tabled)
+        if not self._plugged and self._next_double is not None:
+            icdf = self._icdf
+            draw_blocks(
+                self._next_double, self._states, members, starts, self._tabled, icdf.phase,
+                icdf.cycle, icdf.guide, icdf.bins, icdf.cdf, icdf.first, icdf.k0, self.demand,
+                self.demand if self.lead_u is None else self.lead_u, self.lead_u is not None,
+            )  # fmt: skip
+            return
+        if self._uniforms is None:
+            self._uniforms = np.zeros((self.batch_size, block, self._columns))
         for b, start in zip(members.tolist(), starts.tolist(), strict=True):
             rng = self.rngs[b]
             rng.random(out=self._uniforms[b])
@@ -170,6 +212,13 @@ class DemandStream:
             for p, s in enumerate(self.sources):
                 out[b, :, p] = s.mean(periods)
         return out
+
+
+@functools.cache
+def _next_double(address: int) -> ctypes._CFuncPtr:
+    """A bit generator's ``double next_double(void *state)`` at ``address`` (from NumPy's
+    documented ``bit_generator.ctypes`` interface): the function ``rng.random`` calls."""
+    return ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p)(address)
 
 
 @njit(cache=True)

@@ -12,7 +12,11 @@ For each ``N`` in ``--num-envs`` the script builds
 * the same id with ``vectorization_mode="sync"``: a :class:`~gymnasium.vector.SyncVectorEnv`
   of single envs;
 
-and steps all three with the same rule: the base-stock order ``min((S - position)^+,
+* the floor reference :class:`plain_loop.PlainLoopLostSales`: the same period as one
+  plain numba loop with one generator and no info (what the env would cost without its
+  contracts; no target, printed so the gap is known);
+
+and steps all four with the same rule: the base-stock order ``min((S - position)^+,
 max_order)`` computed in NumPy from each one's observation (``position`` = the sum of the
 observation: on hand + pipeline), ``S = 32`` for ``L = 4``: the Poisson(5 (L + 1))
 quantile at ``p / (p + h) = 0.9``. The rule's own cost is part of every rate (and printed apart).
@@ -36,6 +40,7 @@ from collections.abc import Callable
 import gymnasium as gym
 import numpy as np
 from naive_kernels import NaiveLostSales
+from plain_loop import PlainLoopLostSales
 from scipy import stats
 from timing import Rate, interleaved_rates, ratio_line
 
@@ -73,6 +78,8 @@ def measure(n: int, lead_time: int, seconds: float, repeats: int) -> dict[str, R
     naive = NaiveLostSales(n, lead_time, MEAN, HOLDING, PENALTY, seed=0)
     state = {"native": native.reset(seed=0)[0], "sync": sync.reset(seed=0)[0]}
     state["naive"], state["t"] = naive.reset(), 0
+    plain = PlainLoopLostSales(n, lead_time, MEAN, HOLDING, PENALTY, seed=0)
+    state["plain"] = plain.reset()
 
     def step_native() -> None:
         state["native"] = native.step(rule(state["native"]))[0]
@@ -87,15 +94,19 @@ def measure(n: int, lead_time: int, seconds: float, repeats: int) -> dict[str, R
         else:
             state["naive"] = naive.step(rule(state["naive"]))[0]
 
+    def step_plain() -> None:
+        state["plain"] = plain.step(rule(state["plain"]))[0]
+
     obs = state["native"].copy()
     steps = {
         "native": step_native,
         "naive": step_naive,
         "sync": step_sync,
+        "plain": step_plain,
         "rule": lambda: rule(obs),
     }
     # (SyncVectorEnv steps take milliseconds at large N: one call per clock read)
-    batch = {"native": 20, "naive": 20, "sync": 1 if n >= 256 else 5, "rule": 20}
+    batch = {"native": 20, "naive": 20, "sync": 1 if n >= 256 else 5, "plain": 20, "rule": 20}
     rates = interleaved_rates(steps, seconds, repeats, batch)
     native.close()
     sync.close()
@@ -119,15 +130,17 @@ def main(argv: list[str] | None = None) -> dict[int, dict[str, Rate]]:
         f"{ENV_ID} (lead_time={L}): env-steps/s, base-stock rule, median of "
         f"{args.repeats} windows of {args.seconds:g} s"
     )
-    head = ("N", "native", "naive NumPy", "SyncVectorEnv", "vs naive", "vs sync", "rule us")
-    print("{:>6} {:>14} {:>14} {:>14} {:>9} {:>9} {:>8}".format(*head))
+    head = ("N", "native", "naive NumPy", "plain loop", "SyncVectorEnv", "vs naive",
+            "vs plain", "vs sync", "rule us")  # fmt: skip
+    print("{:>6} {:>13} {:>13} {:>13} {:>13} {:>9} {:>9} {:>9} {:>8}".format(*head))
     results = {}
     for n in args.num_envs:
         r = results[n] = measure(n, L, args.seconds, args.repeats)
         nat, nai, syn = r["native"].median, r["naive"].median, r["sync"].median
+        pla = r["plain"].median
         print(
-            f"{n:>6} {nat:>14,.0f} {nai:>14,.0f} {syn:>14,.0f} {nat / nai:>8.2f}x "
-            f"{nat / syn:>8.1f}x {1e6 / r['rule'].median:>8.1f}"
+            f"{n:>6} {nat:>13,.0f} {nai:>13,.0f} {pla:>13,.0f} {syn:>13,.0f} {nat / nai:>8.2f}x "
+            f"{nat / pla:>8.2f}x {nat / syn:>8.1f}x {1e6 / r['rule'].median:>8.1f}"
         )
     print(
         "(native spread over windows: "

@@ -178,11 +178,23 @@ class HourlyStoreModel(KernelModel):
 
 @njit(cache=True)
 def store_step(order, clearance, active, record, time, ema, alpha, features, obs,
-               *advance_args):  # fmt: skip
+               demand, lead_u, has_lead_u, pos, now, now_u,
+               lead_cdf, capacity, prices, backlog_mode, shared_capacity, budget,
+               on_hand, backlog, pipeline, opening):  # fmt: skip
     """One step of the hourly store: :func:`~gym_inventory.envs.model.advance`, the clock
-    and the demand averages, the observation."""
-    ended = advance(order, clearance, active, record, *advance_args)
+    and the demand averages, the observation.
+
+    After the store's own arrays come :func:`~gym_inventory.envs.model.advance`'s, named
+    one by one: :meth:`DemandStream.compiled_args
+    <gym_inventory.demand.stream.DemandStream.compiled_args>` (``demand`` to ``now_u``),
+    then :meth:`InventoryKernel.compiled_args
+    <gym_inventory.core.InventoryKernel.compiled_args>` (``lead_cdf`` to ``opening``).
+    (Named rather than ``*advance_args``: numba packs and types a star-argument tuple on
+    every call from Python, 0.23 us of the single env's ~6 us step, measured.)
+    """
+    ended = advance(order, clearance, active, record, demand, lead_u, has_lead_u, pos, now,
+                    now_u, lead_cdf, capacity, prices, backlog_mode, shared_capacity, budget,
+                    on_hand, backlog, pipeline, opening)  # fmt: skip
     advance_clock(time, ema, record, alpha, active)
-    on_hand, backlog, pipeline, _opening = advance_args[-4:]
     store_observation(on_hand, backlog, pipeline, record, time, ema, features, obs)
     return ended

@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 
 import gymnasium as gym
@@ -60,10 +61,12 @@ def main(argv: list[str] | None = None) -> dict[str, Rate]:
     if args.quick:
         args.seconds, args.repeats = 0.05, 2
     ids = (REFERENCE, "Inventory-v0", *PERIODIC_IDS)
+    load_before = os.getloadavg()[0]
     rates = interleaved_rates({i: stepper(i) for i in ids}, args.seconds, args.repeats, 100)
     print(
         f"gymnasium.make(id), sampled actions: median of {args.repeats} windows of "
-        f"{args.seconds:g} s"
+        f"{args.seconds:g} s (1-minute load average {load_before:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after)"
     )
     for env_id, r in rates.items():
         print(

@@ -13,6 +13,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import gym_inventory
+from gym_inventory.core.fields import RECORD_FIELDS
 
 IDS = sorted(gym_inventory.ENV_IDS)
 
@@ -50,6 +51,31 @@ def test_pickled_env_continues_identically(env_id):
         a = env.action_space.sample()
         x, y = env.step(a), clone.step(a)
         assert x[0].tobytes() == y[0].tobytes() and x[1] == y[1] and x[4] == y[4]
+
+
+@pytest.mark.parametrize("env_id", IDS)
+def test_returned_observations_and_infos_stay_as_returned(env_id):
+    # Every reset and step returns a fresh observation and a fresh info of plain floats
+    # (one per record field, the reward its profit): later steps, a truncation and a
+    # demand block refill included, never change what was already returned.
+    env = gym.make(env_id, max_episode_steps=100)
+    env.action_space.seed(1)
+    returned = []
+
+    def keep(obs, info):  # what was returned, and a copy of it taken then
+        returned.append((obs, info, obs.copy(), dict(info)))
+
+    keep(*env.reset(seed=1))
+    for _ in range(300):
+        obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+        assert list(info) == list(RECORD_FIELDS)
+        assert all(type(v) is float for v in info.values()) and reward == info["profit"]
+        keep(obs, info)
+        if terminated or truncated:
+            keep(*env.reset())
+    assert len({id(obs) for obs, *_ in returned}) == len(returned)
+    for obs, info, obs_then, info_then in returned:
+        assert obs.tobytes() == obs_then.tobytes() and info == info_then
 
 
 @pytest.mark.parametrize("env_id", IDS)

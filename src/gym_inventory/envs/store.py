@@ -190,7 +190,7 @@ def store_step(order, clearance, active, record, time, ema, alpha, features, obs
     then :meth:`InventoryKernel.compiled_args
     <gym_inventory.core.InventoryKernel.compiled_args>` (``lead_cdf`` to ``opening``).
     (Named rather than ``*advance_args``: numba packs and types a star-argument tuple on
-    every call from Python, 0.23 us of the single env's ~6 us step, measured.)
+    every call from Python: the call 2.18 against 2.41 us, interleaved probe.)
     """
     ended = advance(order, clearance, active, record, demand, lead_u, has_lead_u, pos, now,
                     now_u, lead_cdf, capacity, prices, backlog_mode, shared_capacity, budget,

@@ -83,7 +83,7 @@ class PeriodicModel(KernelModel):
         self.params = StoreParams(action_mode="quantity", max_order=max_order)
         super().__init__([config], [source], self.params.actions(), batch_size)
         #: What :func:`periodic_step` takes after the per-step arguments.
-        self._step_args = (self.time, self.kernel.backlog_mode, self.obs, *self._advance_args)
+        self._step_args = (self.time, self.obs, *self._advance_args)
 
     def _compiled_step(
         self, order: np.ndarray, clearance: np.ndarray, active: np.ndarray, record: np.ndarray
@@ -108,14 +108,23 @@ class PeriodicModel(KernelModel):
 
 
 @njit(cache=True)
-def periodic_step(order, clearance, active, record, time, backlog_mode, obs,
-                  *advance_args):  # fmt: skip
+def periodic_step(order, clearance, active, record, time, obs,
+                  demand, lead_u, has_lead_u, pos, now, now_u,
+                  lead_cdf, capacity, prices, backlog_mode, shared_capacity, budget,
+                  on_hand, backlog, pipeline, opening):  # fmt: skip
     """One step of a benchmark variant: :func:`~gym_inventory.envs.model.advance`, the
-    clock, the observation."""
-    ended = advance(order, clearance, active, record, *advance_args)
+    clock, the observation.
+
+    After the variant's own arguments come :func:`~gym_inventory.envs.model.advance`'s,
+    named one by one as in :func:`~gym_inventory.envs.store.store_step` (``demand`` to
+    ``now_u`` from the stream, ``lead_cdf`` to ``opening`` from the kernel; a star
+    argument is packed on every call from Python).
+    """
+    ended = advance(order, clearance, active, record, demand, lead_u, has_lead_u, pos, now,
+                    now_u, lead_cdf, capacity, prices, backlog_mode, shared_capacity, budget,
+                    on_hand, backlog, pipeline, opening)  # fmt: skip
     for b in range(len(time)):
         time[b] += active[b]
-    on_hand, backlog, pipeline, _opening = advance_args[-4:]
     periodic_observation(on_hand, backlog, pipeline, backlog_mode, obs)
     return ended
 

@@ -116,7 +116,8 @@ def supply_step(
 ):
     """One period of every active copy of a batch of ``B`` supply chains of ``S`` stages.
 
-    ``order`` ``(B, S)`` holds each agent's order; ``demand`` ``(B, R)`` the customer
+    ``order`` ``(B, S)`` holds each agent's order (a writeable array: numba types it
+    alike with the scratch of the order lines); ``demand`` ``(B, R)`` the customer
     demand at the ``R`` retailers; ``active`` ``(B,)``; ``record`` ``(B, S,
     len(SUPPLY_RECORD_FIELDS))`` receives the period (zeros for inactive copies). The
     constants: ``retailers`` ``R``, ``divergent``, ``backlog_mode`` (the retailers'),
@@ -132,27 +133,26 @@ def supply_step(
     top = S - 1
     state = (on_hand, backlog, pipeline, opening)
     D = order_line.shape[2]
-    reaching = np.empty((B, S))
     q = np.empty(B)
     need = np.empty(retailers)
     ship = np.empty(retailers)
     # 1) Orders enter their delay line; those due reach their upstream. The outside
     # supplier ships the top's order (up to its capacity). (Skipping the line without
     # delays and the pipeline cost when it is 0, in 3: the compiled step 18-22 % faster,
-    # 4 stages x 4,096 copies, measured.)
+    # 4 stages x 4,096 copies, measured. Without delays the orders reach their upstream
+    # at once: ``order`` itself is what reaches, not a copy of it.)
+    reaching = order if D == 1 else np.empty((B, S))
     for b in range(B):
         if not active[b]:
             record[b] = 0.0
             continue
-        for s in range(S):
-            if D == 1:
-                reaching[b, s] = order[b, s]
-                continue
-            order_line[b, s, info_delay[s]] += order[b, s]
-            reaching[b, s] = order_line[b, s, 0]
-            for k in range(D - 1):
-                order_line[b, s, k] = order_line[b, s, k + 1]
-            order_line[b, s, D - 1] = 0.0
+        if D > 1:
+            for s in range(S):
+                order_line[b, s, info_delay[s]] += order[b, s]
+                reaching[b, s] = order_line[b, s, 0]
+                for k in range(D - 1):
+                    order_line[b, s, k] = order_line[b, s, k + 1]
+                order_line[b, s, D - 1] = 0.0
         q[b] = min(reaching[b, top], supply_capacity)
     # 2) Each stage's period, from the top down: q[b] is what its upstream ships it.
     # (Stage by stage over all copies rather than copy by copy: the copies' periods are
@@ -218,20 +218,30 @@ def supply_observation(retailers, divergent, on_hand, backlog, pipeline, order_l
     ``4 + k`` arrives at the start of the ``k + 1``-th next period)."""
     B, S = on_hand.shape
     L, D = obs.shape[2] - 4, order_line.shape[2]
+    # The short loops over the order line and the pipeline run one entry at a time over
+    # every stage of every copy (rows of flat views), not inside the loop per stage
+    # (this function alone 90 -> 58 us at 4 stages x 4,096 copies; with ``order`` as
+    # what reaches in supply_step, the benchmark's whole step 12 % faster, measured; and
+    # on_order written out: calling it was 1.5-2.5x slower).
+    rows = obs.reshape(B * S, obs.shape[2])
+    pipe = pipeline.reshape(B * S, pipeline.shape[2])
+    line = order_line.reshape(B * S, D)
+    units = np.zeros(B * S)
+    for k in range(D):
+        for i in range(B * S):
+            units[i] += line[i, k]
+    for k in range(L):
+        for i in range(B * S):
+            rows[i, 4 + k] = pipe[i, k]
     for b in range(B):
         for s in range(S):
+            on_order = units[b * S + s]
+            if s < S - 1:
+                on_order += owed[b, s] if divergent else backlog[b, s + 1]
             obs[b, s, 0] = on_hand[b, s]
             obs[b, s, 1] = backlog[b, s]
             obs[b, s, 2] = record[b, s, DEMAND]  # (the order that reached the stage)
-            # (on_order written out: calling it made this function 1.5-2.5x slower)
-            units = 0.0
-            for k in range(D):
-                units += order_line[b, s, k]
-            if s < S - 1:
-                units += owed[b, s] if divergent else backlog[b, s + 1]
-            obs[b, s, 3] = units
-            for k in range(L):
-                obs[b, s, 4 + k] = pipeline[b, s, k]
+            obs[b, s, 3] = on_order
 
 
 @njit(cache=True)

@@ -223,7 +223,8 @@ class SupplyChainModel:
     def _checked_order(self, order: Any) -> np.ndarray:
         shape = self.order.shape
         try:
-            o = np.ascontiguousarray(np.broadcast_to(np.asarray(order, dtype=np.float64), shape))
+            # (a writeable copy: supply_step takes no read-only order)
+            o = np.array(np.broadcast_to(np.asarray(order, dtype=np.float64), shape), order="C")
         except (ValueError, TypeError):
             raise ActionError(f"order must be numbers of shape {shape}, got {order!r}") from None
         if not ((o >= 0) & (o <= MAX_QUANTITY) & (o == np.floor(o))).all():

@@ -22,21 +22,31 @@ in turn (``timing.py``).
 
 Target (issue 15): the batched path >= 3x the naive kernel at 4 stages x 4,096 copies.
 
+``--breakdown`` then steps the batched path again, untimed as a rate, one part at a time
+(the rule; ``check_actions`` and ``decode``; the compiled calls of ``supply_model_step``
+made one by one: this period's demand, the chain's period, the observations; the demand
+refills, averaged over every step) and prints each part's median microseconds per step,
+beside the naive kernel's whole step; it checks that the parts, made one by one, step
+the chain exactly as ``SupplyChainModel.step`` does.
+
 Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/supply_chain.py [--copies 4096] [--stages 4]
-        [--lead-time 2] [--seconds 1] [--repeats 5] [--quick]
+        [--lead-time 2] [--seconds 1] [--repeats 5] [--quick] [--breakdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 
 import numpy as np
 from scipy import stats
 from timing import interleaved_rates, ratio_line
 
 from gym_inventory.core.fields import PROFIT
+from gym_inventory.core.supply import supply_observation, supply_step
+from gym_inventory.demand.stream import take_period
 from gym_inventory.envs.supply import SupplyChainModel
 from gym_inventory.envs.supply_config import SupplyChainConfig
 
@@ -115,6 +125,51 @@ def base_stock_rule(stages: int, lead_time: int):
     return order
 
 
+def breakdown(config: SupplyChainConfig, n: int, rule, naive: NaiveSerial, steps: int = 1024):
+    """Median microseconds per step of each part of the batched path (see the docstring)."""
+    S = config.n_stages
+    twin, model = SupplyChainModel(config, n), SupplyChainModel(config, n)
+    for m in (twin, model):
+        m.reset([np.random.default_rng(i) for i in range(n)])
+    stream, chain = model._step_args[:6], model._step_args[6:]
+    naive_obs = naive.reset()
+    names = ("rule", "check + decode", "demand of the period", "chain period", "observations",
+             "refills (mean)")  # fmt: skip
+    parts: dict[str, list[float]] = {k: [] for k in (*names, "naive step (with rule)")}
+    for t in range(steps + 64):
+        t0 = time.perf_counter()
+        actions = rule(model.obs)
+        t1 = time.perf_counter()
+        order = model.decode(model.check_actions(actions, (n, S)))
+        record = np.empty_like(model.record)
+        t2 = time.perf_counter()
+        ended = take_period(*stream, model._all)
+        t3 = time.perf_counter()
+        supply_step(order, stream[4], model._all, record, *chain)
+        model.time += 1
+        t4 = time.perf_counter()
+        supply_observation(chain[0], chain[1], *chain[-6:-3], *chain[-2:], record, model.obs)
+        t5 = time.perf_counter()
+        if ended:
+            model.stream.refill_ended()
+        model.record = record
+        t6 = time.perf_counter()
+        if t >= 64:  # (after a warm-up)
+            for k, v in zip(names, np.diff([t0, t1, t2, t3, t4, t5, t6]), strict=True):
+                parts[k].append(v * 1e6)
+        else:  # (warm-up) the parts made one by one are the model's step
+            twin.step(twin.decode(twin.check_actions(actions, (n, S))))
+            assert np.array_equal(twin.record, record) and np.array_equal(twin.obs, model.obs)
+    for t in range(steps + 64):  # (apart: the naive kernel's arrays would evict the model's)
+        t0 = time.perf_counter()
+        naive_obs, _ = naive.step(rule(naive_obs).astype(np.float64))
+        if t >= 64:
+            parts["naive step (with rule)"].append((time.perf_counter() - t0) * 1e6)
+    print(f"breakdown of one step, {S} stages x {n} copies, {steps} steps (median us):")
+    for k, v in parts.items():
+        print(f"{k:>24}: {np.mean(v) if k.startswith('refills') else np.median(v):8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=4096)
@@ -123,6 +178,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="256 copies, short windows")
+    parser.add_argument("--breakdown", action="store_true", help="then time each part")
     args = parser.parse_args()
     if args.quick:
         args.copies, args.seconds, args.repeats = 256, 0.2, 2
@@ -171,6 +227,8 @@ def main() -> None:
             "naive",
         )
     )
+    if args.breakdown:
+        breakdown(config, n, rule, naive, 256 if args.quick else 1024)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ def supply_step(
     # supplier ships the top's order (up to its capacity). (Skipping the line without
     # delays and the pipeline cost when it is 0, in 3: the compiled step 18-22 % faster,
     # 4 stages x 4,096 copies, measured. Without delays the orders reach their upstream
-    # at once: ``order`` itself is what reaches, not a copy: the step 2-4 % faster.)
+    # at once: ``order`` itself is what reaches, not a copy: the benchmark 1-3 % faster.)
     reaching = order if D == 1 else np.empty((B, S))
     for b in range(B):
         if not active[b]:
@@ -220,8 +220,8 @@ def supply_observation(retailers, divergent, on_hand, backlog, pipeline, order_l
     L, D = obs.shape[2] - 4, order_line.shape[2]
     # The short loops over the order line and the pipeline run one entry at a time over
     # every stage of every copy (rows of flat views), not inside the loop per stage: 4
-    # stages x 4,096 copies, 92 -> 65 us, about 5 % of the step (``benchmarks/
-    # supply_chain.py --breakdown``). (on_order written out: calling it was 1.5-2.5x
+    # stages x 4,096 copies, 92 -> 65 us (``benchmarks/supply_chain.py --breakdown``),
+    # the benchmark's rate 6-8 % higher. (on_order written out: calling it was 1.5-2.5x
     # slower.)
     rows = obs.reshape(B * S, obs.shape[2])
     pipe = pipeline.reshape(B * S, pipeline.shape[2])

@@ -131,7 +131,9 @@ def breakdown(config: SupplyChainConfig, n: int, rule, naive: NaiveSerial, steps
     twin, model = SupplyChainModel(config, n), SupplyChainModel(config, n)
     for m in (twin, model):
         m.reset([np.random.default_rng(i) for i in range(n)])
-    stream, chain = model._step_args[:6], model._step_args[6:]
+    stream = model.stream.compiled_args()  # (its 5th array: the period's demand)
+    chain = model.compiled_args()[len(stream) :]
+    everyone = np.ones(n, dtype=np.bool_)
     naive_obs = naive.reset()
     names = ("rule", "check + decode", "demand of the period", "chain period", "observations",
              "refills (mean)")  # fmt: skip
@@ -143,9 +145,9 @@ def breakdown(config: SupplyChainConfig, n: int, rule, naive: NaiveSerial, steps
         order = model.decode(model.check_actions(actions, (n, S)))
         record = np.empty_like(model.record)
         t2 = time.perf_counter()
-        ended = take_period(*stream, model._all)
+        ended = take_period(*stream, everyone)
         t3 = time.perf_counter()
-        supply_step(order, stream[4], model._all, record, *chain)
+        supply_step(order, stream[4], everyone, record, *chain)
         model.time += 1
         t4 = time.perf_counter()
         supply_observation(chain[0], chain[1], *chain[-6:-3], *chain[-2:], record, model.obs)

@@ -149,6 +149,12 @@ class SupplyChainModel:
             self.info_delay, self.prices, self.pipeline_cost, *self._state(),
         )  # fmt: skip
 
+    def compiled_args(self) -> tuple:
+        """What :func:`supply_model_step` takes after ``obs`` (the same objects on every
+        call): the stream's :meth:`~gym_inventory.demand.stream.DemandStream.compiled_args`,
+        then :func:`~gym_inventory.core.supply.supply_step`'s constants and state."""
+        return self._step_args
+
     def _state(self) -> tuple[np.ndarray, ...]:
         return (self.on_hand, self.backlog, self.pipeline, self.opening, self.order_line,
                 self.owed)  # fmt: skip

@@ -319,6 +319,9 @@ class MultiProductEnv(AgentArraysEnv):
         self.model.reset([self.np_random])
         self._started = True
         self.agents = self.possible_agents[:]
+        # The dict API's per-agent flags and unbuilt infos, copied by each step of the
+        # episode (a copy of a dict of 1,000 keys takes 2 us, dict.fromkeys 26 us, measured).
+        self._templates = {x: dict.fromkeys(self.agents, x) for x in (False, True, None)}
         self._requested.fill(0.0)
         self._agents.observe(self._obs)
         return self._obs
@@ -385,10 +388,11 @@ class MultiProductEnv(AgentArraysEnv):
             rew = dict.fromkeys(agents, float(rewards[0]))
         else:
             rew = dict(zip(agents, rewards.tolist(), strict=True))
-        terminations = dict.fromkeys(agents, False)
-        truncations = dict.fromkeys(agents, truncated)
+        templates = self._templates  # (agents never change within an episode)
+        terminations = templates[False].copy()
+        truncations = templates[truncated].copy()
         if self.agent_info:  # each agent's dict is built when first read
-            infos = AgentInfos(agents, self._info_table(), self._agents.index)
+            infos = AgentInfos(templates[None], self._info_table(), self._agents.index)
         else:
             infos = {a: {} for a in agents}
         if self.render_mode == "human":

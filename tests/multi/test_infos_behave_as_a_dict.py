@@ -58,3 +58,20 @@ def test_infos_are_a_snapshot_of_their_step(stepped):
     env.step(dict.fromkeys(env.agents, 2))
     assert infos == first != env.last_infos()
     assert infos.pop("product_0") == first["product_0"] and "product_0" not in infos
+
+
+def test_step_dicts_are_new_each_step():
+    # (the flags and the unbuilt infos are copies of dicts kept for the episode)
+    env = multi_product_v0.parallel_env(n_products=3, max_cycles=2)
+    env.reset(seed=0)
+    _, rew, term, trunc, infos = env.step(dict.fromkeys(env.agents, 1))
+    assert term == trunc == dict.fromkeys(env.possible_agents, False)
+    for d in (rew, term, trunc, infos):
+        d.clear()
+    _, rew, term, trunc, infos = env.step(dict.fromkeys(env.agents, 1))
+    assert term == dict.fromkeys(env.possible_agents, False)
+    assert trunc == dict.fromkeys(env.possible_agents, True)
+    assert list(infos) == env.possible_agents and infos["product_2"]["demand"] >= 0
+    env.reset()
+    _, _, term, trunc, _ = env.step(dict.fromkeys(env.agents, 1))
+    assert term == trunc == dict.fromkeys(env.possible_agents, False)

@@ -73,6 +73,13 @@ def test_invalid_actions_raise_and_change_nothing(actions, message):
         (np.array([0, 1]), r"shape \(3,\)"),
         (np.array([0, 1, 5]), "product_2: action must be an int"),
         (np.array([0.0, 1.0, 1.0]), "product_0: action must be an int"),
+        # (the compiled range check of valid actions: every invalid case still gets the
+        # full check's message)
+        (np.array([0, -1, 1]), "product_1: action must be an int"),
+        (np.array([0, 1, 3], dtype=np.uint8), "product_2: action must be an int"),
+        (np.array([3, 1, 1], dtype=">i8"), "product_0: action must be an int"),
+        (np.array([True, False, False]), "product_0: action must be an int"),
+        (np.arange(6)[::2], "product_2: action must be an int"),
     ],
 )
 def test_step_arrays_invalid(actions, message):
@@ -81,6 +88,17 @@ def test_step_arrays_invalid(actions, message):
     with pytest.raises(ActionError, match=message):
         env.step_arrays(actions)
     assert env.time == 0
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, ">i8", "<u2"])
+def test_step_arrays_accepts_every_integer_dtype(dtype):
+    steps = []
+    for d in (np.int64, dtype):
+        env = multi_product_v0.parallel_env(n_products=3)
+        env.reset_arrays(seed=0)
+        steps.append(env.step_arrays(np.array([0, 1, 2], dtype=d))[0].copy())
+    np.testing.assert_array_equal(steps[0], steps[1])
+    env.step_arrays(np.array([2, 2, 2, 0, 0, 0], dtype=dtype)[::2])  # (a strided view)
 
 
 def test_continuous_invalid_and_valid():

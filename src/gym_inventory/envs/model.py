@@ -12,8 +12,8 @@ The data path of one step: ``actions`` -> :meth:`check_actions` -> :meth:`decode
 :meth:`step` -> one compiled call of the family's step function, which runs
 :func:`advance` (the stream's demand of the period, then THE period of every copy and
 product) and then the family's own clock and observation builder -> :attr:`obs` and
-the kernel's new record. Only a refill of the demand blocks (every 256 periods) runs in
-Python. (One compiled call per step instead of four saves about 0.9 us of the single
+the kernel's new record. Only a refill of the demand blocks (every 256 periods) starts
+in Python. (One compiled call per step instead of four saves about 0.9 us of the single
 env's step: a call costs 0.17 us plus 0.04 us per argument, measured.)
 """
 

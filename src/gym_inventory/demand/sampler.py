@@ -226,6 +226,5 @@ def draw_blocks(next_double, states, members, starts, columns, phase, cycle, gui
             for c in range(u.shape[1]):
                 u[t, c] = next_double(state)
         draw_member(u, m, starts[i], columns, phase, cycle, guide, bins, cdf, first, k0, out)
-        for t in range(u.shape[0]):
-            for p in range(L):
-                lead_u[m, t, p] = u[t, T + p]
+        if has_lead_u:
+            lead_u[m] = u[:, T:]

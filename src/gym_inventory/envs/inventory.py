@@ -345,7 +345,7 @@ class InventoryEnv(gym.Env[np.ndarray, Any]):
         info = model.info()
         if self.render_mode == "rgb_array":
             self._record()
-        return model.obs[0, 0].copy(), info["profit"], False, False, info
+        return self._obs.copy(), info["profit"], False, False, info
 
     def _decode(self, action: Any) -> tuple[float, float]:
         """Validate one action and decode it to ``(order, clearance)`` floats."""
